@@ -1,0 +1,20 @@
+/*
+ * demo.h - the demo community of `linli init --demo`: one street, one
+ * community (阳光社区) with three grids, three compounds, 20 buildings and
+ * 1,488 dwellings with rooms and areas, and one account per role.
+ * Deterministic: the same database every time, but for the passwords.
+ */
+#ifndef LINLI_DEMO_H
+#define LINLI_DEMO_H
+
+#include "core/err.h"
+#include "store/store.h"
+
+/*
+ * Builds the demo into an empty, migrated database.  Each account gets
+ * password (when not NULL) or a random one; the accounts and passwords are
+ * printed to stdout once.
+ */
+int demo_build(struct store *db, const char *password, struct err *e);
+
+#endif

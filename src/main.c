@@ -1,0 +1,473 @@
+/*
+ * main.c - the command line: linli serve | init | migrate | user | backup |
+ * restore | audit | routes.
+ *
+ * Settings come from flags, else the environment (LINLI_DB, LINLI_LISTEN,
+ * ...), else defaults; `linli CMD --help` says which.  Commands that change
+ * data open the database, apply pending migrations, and work through the
+ * modules' headers like any handler does.
+ */
+#include "auth/auth.h"
+#include "auth/auth_http.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "demo.h"
+#include "registry/structure.h"
+#include "routes.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+struct opts {
+	const char *db, *listen, *web, *access_log, *synchronous;
+	const char *display;
+	unsigned threads, rate;
+	bool demo, trust_proxy, secure;
+};
+
+static const char usage_main[] =
+	"linli — community-governance micro-infrastructure (邻里)\n"
+	"\n"
+	"usage: linli COMMAND [options]\n"
+	"\n"
+	"  serve [--listen ADDR:PORT] [--db PATH] [--web DIR]   serve the web app and API\n"
+	"  init [--demo] [--db PATH]              create a database (and the demo community)\n"
+	"  migrate [--db PATH]                    apply pending schema migrations\n"
+	"  user add NAME [--display TEXT]         add an account (password read from stdin)\n"
+	"  user grant NAME ROLE SCOPE [ID]        grant a role over a scope\n"
+	"  user passwd NAME                       set a new password (read from stdin)\n"
+	"  backup FILE [--db PATH]                consistent copy, safe while serving\n"
+	"  restore FILE [--db PATH]               replace the database with a backup\n"
+	"  audit verify [--db PATH]               check the audit log's hash chain\n"
+	"  routes                                 list every API route\n"
+	"\n"
+	"Every command takes --help.  Environment: LINLI_DB (default linli.db),\n"
+	"LINLI_LISTEN (127.0.0.1:8080), LINLI_WEB (web), LINLI_RATE_LIMIT (requests\n"
+	"per second per address, default 100, 0 = off), LINLI_ACCESS_LOG (- | off |\n"
+	"FILE), LINLI_SYNCHRONOUS (full | normal), LINLI_THREADS, LINLI_TRUST_PROXY=1,\n"
+	"LINLI_SECURE_COOKIES=1, LINLI_DEMO_PASSWORD.\n";
+
+static const char usage_serve[] =
+	"usage: linli serve [--listen ADDR:PORT] [--db PATH] [--web DIR] [--threads N]\n"
+	"                   [--rate-limit N] [--access-log -|off|FILE] [--synchronous full|normal]\n"
+	"                   [--trust-proxy] [--secure-cookies]\n"
+	"\n"
+	"Serves http://ADDR:PORT (default 127.0.0.1:8080, env LINLI_LISTEN) from the\n"
+	"database PATH (default linli.db, env LINLI_DB), creating and migrating it if\n"
+	"needed.  Stops cleanly on SIGTERM or SIGINT, finishing requests in flight.\n"
+	"--trust-proxy takes the client address from X-Forwarded-For (only behind a\n"
+	"proxy you run); --secure-cookies marks cookies Secure (behind TLS).\n";
+
+static const char usage_init[] =
+	"usage: linli init [--demo] [--db PATH]\n"
+	"\n"
+	"Creates the database.  Without --demo it adds the first platform admin,\n"
+	"`admin`, with a random password printed once (or LINLI_ADMIN_PASSWORD).\n"
+	"With --demo it builds the demo community and one account per role, with\n"
+	"random passwords printed once (or LINLI_DEMO_PASSWORD for all of them).\n"
+	"Refuses a database that already has accounts.\n";
+
+static const char usage_user[] =
+	"usage: linli user add NAME [--display TEXT] [--db PATH]\n"
+	"       linli user grant NAME ROLE SCOPE [ID] [--db PATH]\n"
+	"       linli user passwd NAME [--db PATH]\n"
+	"\n"
+	"Passwords are read from standard input (asked twice on a terminal), 8-128\n"
+	"characters.  Roles and the scope each takes:\n"
+	"  admin platform | street street ID | worker community ID | grid grid ID |\n"
+	"  lead building ID | volunteer, resident: street/community/grid/building ID |\n"
+	"  expert: any scope\n";
+
+static const char usage_backup[] =
+	"usage: linli backup FILE [--db PATH]\n"
+	"       linli restore FILE [--db PATH]\n"
+	"\n"
+	"backup writes a consistent copy of the live database to a new FILE with\n"
+	"SQLite's online backup (safe while linli serves).  restore checks that FILE\n"
+	"is a sound linli database and copies it over the database: stop the server\n"
+	"first.\n";
+
+static const char usage_misc[] =
+	"usage: linli migrate [--db PATH]     apply pending migrations\n"
+	"       linli audit verify [--db PATH] check the audit log's hash chain\n"
+	"       linli routes                  list every API route\n";
+
+static const char *env_or(const char *name, const char *def)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : def;
+}
+
+static bool env_flag(const char *name)
+{
+	const char *v = getenv(name);
+	return v && (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "yes"));
+}
+
+static unsigned env_uint(const char *name, unsigned def)
+{
+	const char *v = getenv(name);
+	return v && *v ? (unsigned)strtoul(v, NULL, 10) : def;
+}
+
+/* Reads --flags into o; positional arguments are moved to the front of
+ * argv and counted in *npos.  Returns -1 (after a message) on a bad flag,
+ * 1 when --help was asked. */
+static int parse_opts(int argc, char **argv, struct opts *o, int *npos)
+{
+	int k = 0;
+	o->db = env_or("LINLI_DB", "linli.db");
+	o->listen = env_or("LINLI_LISTEN", "127.0.0.1:8080");
+	o->web = env_or("LINLI_WEB", "web");
+	o->access_log = env_or("LINLI_ACCESS_LOG", "-");
+	o->synchronous = env_or("LINLI_SYNCHRONOUS", "full");
+	o->threads = env_uint("LINLI_THREADS", 0);
+	o->rate = env_uint("LINLI_RATE_LIMIT", 100);
+	o->trust_proxy = env_flag("LINLI_TRUST_PROXY");
+	o->secure = env_flag("LINLI_SECURE_COOKIES");
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+#define VALUE(flag, field)                                                   \
+	if (!strcmp(a, flag)) {                                              \
+		if (!next) {                                                 \
+			fprintf(stderr, "linli: %s needs a value\n", flag); \
+			return -1;                                           \
+		}                                                            \
+		o->field = next;                                             \
+		i++;                                                         \
+		continue;                                                    \
+	}
+		VALUE("--db", db)
+		VALUE("--listen", listen)
+		VALUE("--web", web)
+		VALUE("--access-log", access_log)
+		VALUE("--synchronous", synchronous)
+		VALUE("--display", display)
+#undef VALUE
+		if (!strcmp(a, "--threads") && next) {
+			o->threads = (unsigned)strtoul(next, NULL, 10);
+			i++;
+		} else if (!strcmp(a, "--rate-limit") && next) {
+			o->rate = (unsigned)strtoul(next, NULL, 10);
+			i++;
+		} else if (!strcmp(a, "--demo")) {
+			o->demo = true;
+		} else if (!strcmp(a, "--trust-proxy")) {
+			o->trust_proxy = true;
+		} else if (!strcmp(a, "--secure-cookies")) {
+			o->secure = true;
+		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			return 1;
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "linli: unknown option %s (see --help)\n", a);
+			return -1;
+		} else {
+			argv[k++] = argv[i];
+		}
+	}
+	*npos = k;
+	return 0;
+}
+
+static int fail(const struct err *e)
+{
+	fprintf(stderr, "linli: %s%s%s\n", e->message, e->field[0] ? " — " : "", e->field);
+	return 1;
+}
+
+/* Opens the database and applies pending migrations. */
+static struct store *open_db(const struct opts *o, struct err *e)
+{
+	struct store_options so = { .synchronous = o->synchronous };
+	struct store *db;
+	size_t n;
+	int applied;
+	const struct migration *m = all_migrations(&n);
+
+	if (store_open(&db, o->db, &so, e) < 0)
+		return NULL;
+	if (store_migrate(db, m, n, &applied, e) < 0) {
+		store_close(db);
+		return NULL;
+	}
+	if (applied)
+		log_info("applied %d migration(s) to %s", applied, o->db);
+	return db;
+}
+
+/* Reads a password: asked twice on a terminal, else the first line of stdin. */
+static int read_password(char *buf, size_t n, struct err *e)
+{
+	bool tty = isatty(STDIN_FILENO);
+	struct termios old, quiet;
+	char again[256];
+
+	if (tty) {
+		tcgetattr(STDIN_FILENO, &old);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+		fprintf(stderr, "password: ");
+	}
+	bool ok = fgets(buf, (int)n, stdin) != NULL;
+	if (ok && tty) {
+		fprintf(stderr, "\nagain: ");
+		ok = fgets(again, sizeof(again), stdin) != NULL;
+	}
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSANOW, &old);
+		fprintf(stderr, "\n");
+	}
+	if (!ok)
+		return err_set(e, ERR_INVALID, "password", "no password given on standard input");
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (tty) {
+		again[strcspn(again, "\r\n")] = '\0';
+		if (strcmp(buf, again))
+			return err_set(e, ERR_INVALID, "password", "the two passwords differ");
+	}
+	return auth_check_password(buf, e);
+}
+
+static int has_accounts(struct store *db, struct err *e)
+{
+	int64_t id;
+	if (auth_user_find(db, &id, "admin", e) == 0)
+		return 1;
+	if (e->code == ERR_NOT_FOUND) {
+		err_clear(e);
+		return 0;
+	}
+	return -1;
+}
+
+static int cmd_init(const struct opts *o)
+{
+	struct err e = ERR_INIT;
+	struct store *db = open_db(o, &e);
+	int rc = 1, have;
+
+	if (!db)
+		return fail(&e);
+	if ((have = has_accounts(db, &e)) < 0)
+		goto out;
+	if (have) {
+		fprintf(stderr, "linli: %s already has accounts; nothing to do\n", o->db);
+		goto out;
+	}
+	if (o->demo) {
+		const char *pw = getenv("LINLI_DEMO_PASSWORD");
+		if (demo_build(db, pw && *pw ? pw : NULL, &e) < 0)
+			goto out;
+		printf("Demo community created in %s.\n", o->db);
+	} else {
+		const char *pw = getenv("LINLI_ADMIN_PASSWORD");
+		char buf[17];
+		int64_t id;
+		struct grant g = { .role = ROLE_ADMIN, .scope = SCOPE_PLATFORM };
+		if (!pw || !*pw) {
+			static const char alphabet[] = "abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY346789";
+			for (int i = 0; i < 16; i++)
+				buf[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+			buf[16] = '\0';
+			pw = buf;
+		}
+		if (auth_user_add(db, &id, "admin", "系统管理员", pw, "init", &e) < 0 ||
+		    auth_grant(db, id, &g, "init", &e) < 0)
+			goto out;
+		printf("Created %s. Platform admin: admin / %s (shown only now)\n", o->db,
+		       getenv("LINLI_ADMIN_PASSWORD") && *getenv("LINLI_ADMIN_PASSWORD")
+			       ? "(LINLI_ADMIN_PASSWORD)" : buf);
+	}
+	rc = 0;
+out:
+	store_close(db);
+	return rc ? (err_is_set(&e) ? fail(&e) : rc) : 0;
+}
+
+static int cmd_user(const struct opts *o, int n, char **pos)
+{
+	struct err e = ERR_INIT;
+	struct store *db = NULL;
+	char pw[256];
+	int rc = 1;
+
+	if (n < 2) {
+		fputs(usage_user, stderr);
+		return 2;
+	}
+	if (!(db = open_db(o, &e)))
+		return fail(&e);
+	if (!strcmp(pos[0], "add") && n == 2) {
+		int64_t id;
+		if (read_password(pw, sizeof(pw), &e) < 0 ||
+		    auth_user_add(db, &id, pos[1], o->display, pw, "cli", &e) < 0)
+			goto out;
+		printf("added %s (id %lld)\n", pos[1], (long long)id);
+	} else if (!strcmp(pos[0], "passwd") && n == 2) {
+		if (read_password(pw, sizeof(pw), &e) < 0 ||
+		    auth_user_passwd(db, pos[1], pw, "cli", &e) < 0)
+			goto out;
+		printf("password of %s changed; their sessions ended\n", pos[1]);
+	} else if (!strcmp(pos[0], "grant") && (n == 4 || n == 5)) {
+		struct grant g = { 0 };
+		int64_t uid;
+		int role = role_parse(pos[2]), scope = scope_parse(pos[3]);
+		if (role < 0 || scope < 0) {
+			err_set(&e, ERR_INVALID, role < 0 ? "role" : "scope", "unknown %s: %s",
+				role < 0 ? "role" : "scope", role < 0 ? pos[2] : pos[3]);
+			goto out;
+		}
+		g.role = (enum role)role;
+		g.scope = (enum scope)scope;
+		if (scope != SCOPE_PLATFORM) {
+			if (n != 5 || (g.scope_id = strtoll(pos[4], NULL, 10)) <= 0) {
+				err_set(&e, ERR_INVALID, "id", "scope %s needs a positive id", pos[3]);
+				goto out;
+			}
+			if (structure_locate(db, pos[3], g.scope_id, &g.community_id, &g.street_id,
+					     &e) < 0)
+				goto out;
+		}
+		if (auth_user_find(db, &uid, pos[1], &e) < 0 || auth_grant(db, uid, &g, "cli", &e) < 0)
+			goto out;
+		printf("granted %s to %s over %s %lld\n", pos[2], pos[1], pos[3], (long long)g.scope_id);
+	} else {
+		fputs(usage_user, stderr);
+		rc = 2;
+		goto out;
+	}
+	rc = 0;
+out:
+	sodium_memzero(pw, sizeof(pw));
+	store_close(db);
+	return rc == 1 && err_is_set(&e) ? fail(&e) : rc;
+}
+
+static int cmd_serve(const struct opts *o)
+{
+	struct err e = ERR_INIT;
+	struct store *db = open_db(o, &e);
+	struct store_options so = { .synchronous = o->synchronous };
+	int rc;
+
+	if (!db)
+		return fail(&e);
+	store_close(db);
+	store_thread_setup(o->db, &so);
+	struct http_config cfg = {
+		.listen = o->listen,
+		.web_dir = o->web && access(o->web, R_OK) == 0 ? o->web : NULL,
+		.access_log = o->access_log,
+		.threads = o->threads,
+		.rate_per_sec = o->rate,
+		.trust_proxy = o->trust_proxy,
+		.secure_cookies = o->secure,
+		.tables = all_route_tables,
+		.ntables = all_route_tables_n,
+		.hooks = { .load_session = auth_http_load_session },
+	};
+	if (!cfg.web_dir)
+		log_warn("no web folder at %s; serving the API only", o->web);
+	rc = http_serve(&cfg, &e);
+	store_thread_shutdown();
+	return rc < 0 ? fail(&e) : 0;
+}
+
+static int cmd_simple(const char *cmd, const struct opts *o, int n, char **pos)
+{
+	struct err e = ERR_INIT;
+	struct store *db;
+	int rc = 0;
+
+	if (!strcmp(cmd, "routes")) {
+		for (size_t t = 0; t < all_route_tables_n; t++)
+			for (size_t i = 0; i < all_route_tables[t]->n; i++)
+				printf("%s %s\n", all_route_tables[t]->routes[i].method,
+				       all_route_tables[t]->routes[i].pattern);
+		return 0;
+	}
+	if ((!strcmp(cmd, "backup") || !strcmp(cmd, "restore")) && n != 1) {
+		fputs(usage_backup, stderr);
+		return 2;
+	}
+	if (!strcmp(cmd, "audit") && (n != 1 || strcmp(pos[0], "verify"))) {
+		fputs(usage_misc, stderr);
+		return 2;
+	}
+	if (!(db = open_db(o, &e)))
+		return fail(&e);
+	if (!strcmp(cmd, "migrate")) {
+		printf("%s is at schema version %d\n", o->db, store_version(db, &e));
+	} else if (!strcmp(cmd, "backup")) {
+		int64_t t0 = time_mono_ns();
+		if ((rc = store_backup(db, pos[0], &e)) == 0)
+			printf("backed up %s to %s in %.0f ms\n", o->db, pos[0],
+			       (double)(time_mono_ns() - t0) / 1e6);
+	} else if (!strcmp(cmd, "restore")) {
+		if ((rc = store_restore(db, pos[0], &e)) == 0)
+			printf("restored %s from %s\n", o->db, pos[0]);
+	} else if (!strcmp(cmd, "audit")) {
+		int64_t count, bad;
+		if ((rc = audit_verify(db, &count, &bad, &e)) == 0) {
+			if (bad) {
+				printf("audit log BROKEN at entry %lld (%lld entries checked)\n",
+				       (long long)bad, (long long)count);
+				rc = 1;
+			} else {
+				printf("audit log intact: %lld entries\n", (long long)count);
+			}
+		}
+	}
+	store_close(db);
+	if (rc < 0)
+		return fail(&e);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	int npos = 0, h;
+
+	if (sodium_init() < 0) {
+		fputs("linli: libsodium failed to initialise\n", stderr);
+		return 1;
+	}
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		fputs(usage_main, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	const char *cmd = argv[1];
+	const char *help = !strcmp(cmd, "serve")                              ? usage_serve
+			   : !strcmp(cmd, "init")                             ? usage_init
+			   : !strcmp(cmd, "user")                             ? usage_user
+			   : !strcmp(cmd, "backup") || !strcmp(cmd, "restore") ? usage_backup
+			   : !strcmp(cmd, "migrate") || !strcmp(cmd, "audit") ||
+					   !strcmp(cmd, "routes")
+				   ? usage_misc
+				   : NULL;
+	if (!help) {
+		fprintf(stderr, "linli: unknown command %s\n\n%s", cmd, usage_main);
+		return 2;
+	}
+	if ((h = parse_opts(argc - 2, argv + 2, &o, &npos)) != 0) {
+		if (h > 0)
+			fputs(help, stdout);
+		return h > 0 ? 0 : 2;
+	}
+	char **pos = argv + 2;
+	if (!strcmp(cmd, "serve"))
+		return cmd_serve(&o);
+	if (!strcmp(cmd, "init"))
+		return cmd_init(&o);
+	if (!strcmp(cmd, "user"))
+		return cmd_user(&o, npos, pos);
+	return cmd_simple(cmd, &o, npos, pos);
+}
