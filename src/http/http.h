@@ -16,6 +16,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/json.h"
+#include "core/jsonw.h"
 #include "core/strbuf.h"
 
 #include <stdbool.h>
@@ -24,7 +25,7 @@
 
 enum {
 	HTTP_BODY_MAX = 64 * 1024,     /* 413 above */
-	HTTP_HEADER_MAX = 32 * 1024,   /* all request headers together */
+	HTTP_HEADER_MAX = 16 * 1024,   /* all request headers together */
 	HTTP_MAX_PARAMS = 4,           /* path parameters per route */
 	HTTP_PATH_MAX = 1024,          /* longer paths are 400 */
 };
@@ -100,6 +101,9 @@ int http_body_take(struct req *r, const struct jfield *fields, size_t n,
 
 /* Replies with v (the reference is stolen) as JSON. */
 void http_reply_json(struct req *r, int status, json_t *v);
+
+/* Replies with the text written to w, which is emptied. */
+void http_reply_jsonw(struct req *r, int status, struct jsonw *w);
 
 /* Replies with the error as {"error": {...}} and its status. */
 void http_reply_err(struct req *r, const struct err *e);

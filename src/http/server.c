@@ -115,6 +115,14 @@ void http_reply_json(struct req *r, int status, json_t *v)
 	set_out(r, status, s, len, "application/json");
 }
 
+void http_reply_jsonw(struct req *r, int status, struct jsonw *w)
+{
+	size_t len;
+	char *s = strbuf_detach(&w->sb, &len);
+	jw_release(w);
+	set_out(r, status, s, len, "application/json");
+}
+
 void http_reply_err(struct req *r, const struct err *e)
 {
 	json_t *inner = json_pack("{s:s, s:s}", "code", err_code_name(e->code), "message",
@@ -289,6 +297,9 @@ static void route_request(struct conn_req *cr)
 		return reply_error(r, ERR_FORBIDDEN, "origin", "cross-site request refused");
 	if (!(r->db = store_thread(&e)))
 		return http_reply_err(r, &e);
+	/* One snapshot (and one set of locks) for all the reads of a GET. */
+	if (!changing && store_read_begin(r->db, &e) < 0)
+		return http_reply_err(r, &e);
 	r->session_token = session_cookie(r);
 	if (r->session_token && config->hooks.load_session &&
 	    config->hooks.load_session(r, &e) < 0)
@@ -314,8 +325,10 @@ static void route_request(struct conn_req *cr)
 		log_error("request %s: %s %s got no reply", r->id, r->method, r->path);
 		reply_error(r, ERR_INTERNAL, NULL, "no reply");
 	}
-	if (r->db)
+	if (r->db) {
+		store_read_end(r->db);
 		store_rollback(r->db); /* a handler that forgot its transaction */
+	}
 }
 
 static enum MHD_Result finish(struct conn_req *cr, struct MHD_Connection *c)
@@ -616,7 +629,7 @@ int http_serve(const struct http_config *cfg, struct err *e)
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 			     MHD_OPTION_THREAD_POOL_SIZE, threads,
 			     MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(HTTP_HEADER_MAX + 16 * 1024),
+			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(HTTP_HEADER_MAX + 4 * 1024),
 			     MHD_OPTION_CONNECTION_TIMEOUT, 30u,
 			     MHD_OPTION_CONNECTION_LIMIT, 4096u,
 			     MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,

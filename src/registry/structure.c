@@ -526,11 +526,10 @@ static json_t *dwelling_json(struct stmt *st)
 			 (json_int_t)stmt_int(st, 6));
 }
 
-int structure_dwellings(struct store *db, json_t **out, int64_t community_id,
+int structure_dwellings(struct store *db, struct jsonw *w, int64_t community_id,
 			int64_t building_id, int64_t after, int64_t limit, struct err *e)
 {
 	struct stmt *st = store_prepare(db, building_id ? sql_dwellings_building : sql_dwellings_all, e);
-	json_t *arr;
 	int64_t last = 0, n = 0;
 	int rc, k = 1;
 
@@ -541,20 +540,40 @@ int structure_dwellings(struct store *db, json_t **out, int64_t community_id,
 		stmt_bind_int(st, k++, building_id);
 	stmt_bind_int(st, k++, after);
 	stmt_bind_int(st, k++, limit + 1); /* one more tells whether a next page exists */
-	arr = json_array();
+	jw_obj(w);
+	jw_key(w, "dwellings");
+	jw_arr(w);
 	while ((rc = stmt_step(st, e)) == STORE_ROW) {
 		if (n++ == limit)
 			break;
 		last = stmt_int(st, 0);
-		json_array_append_new(arr, dwelling_json(st));
+		jw_obj(w);
+		jw_key(w, "id");
+		jw_int(w, last);
+		jw_key(w, "building_id");
+		jw_int(w, stmt_int(st, 1));
+		jw_key(w, "unit_id");
+		jw_int(w, stmt_int(st, 2));
+		jw_key(w, "unit");
+		jw_str(w, stmt_text(st, 3), stmt_len(st, 3));
+		jw_key(w, "floor");
+		jw_int(w, stmt_int(st, 4));
+		jw_key(w, "room");
+		jw_str(w, stmt_text(st, 5), stmt_len(st, 5));
+		jw_key(w, "area");
+		jw_int(w, stmt_int(st, 6));
+		jw_obj_end(w);
 	}
 	stmt_done(st);
-	if (rc < 0) {
-		json_decref(arr);
+	if (rc < 0)
 		return -1;
-	}
-	*out = json_pack("{s:o, s:o}", "dwellings", arr, "next",
-			 n > limit ? json_integer(last) : json_null());
+	jw_arr_end(w);
+	jw_key(w, "next");
+	if (n > limit)
+		jw_int(w, last);
+	else
+		jw_null(w);
+	jw_obj_end(w);
 	return 0;
 }
 

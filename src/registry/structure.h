@@ -18,6 +18,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/json.h"
+#include "core/jsonw.h"
 #include "store/store.h"
 
 #include <stdint.h>
@@ -94,8 +95,9 @@ int structure_layout_check(const struct layout *l, struct err *e);
 void structure_room_name(char out[16], int64_t floor, int64_t room);
 
 /* A page of dwellings ordered by id, after the id `after` (0: from the
- * start), in one building (0: all).  {"dwellings":[...], "next": id|null}. */
-int structure_dwellings(struct store *db, json_t **out, int64_t community_id,
+ * start), in one building (0: all), written to w as
+ * {"dwellings":[...], "next": id|null}.  The hot list: streamed, no tree. */
+int structure_dwellings(struct store *db, struct jsonw *w, int64_t community_id,
 			int64_t building_id, int64_t after, int64_t limit,
 			struct err *e);
 /* Changes a dwelling's area and/or room (NULL/negative: unchanged). */

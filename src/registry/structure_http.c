@@ -212,14 +212,16 @@ static void get_dwellings(struct req *r)
 	struct community c;
 	struct err e = ERR_INIT;
 	int64_t building = 0, after = 0, limit = 50;
-	json_t *out;
+	struct jsonw w = JSONW_INIT;
 	if (http_query_int(r, "building", 1, INT64_MAX, &building, &e) < 0 ||
 	    http_query_int(r, "after", 0, INT64_MAX, &after, &e) < 0 ||
 	    http_query_int(r, "limit", 1, 200, &limit, &e) < 0 ||
 	    open_community(r, &c, READ, &e) < 0 ||
-	    structure_dwellings(r->db, &out, c.id, building, after, limit, &e) < 0)
+	    structure_dwellings(r->db, &w, c.id, building, after, limit, &e) < 0) {
+		jw_release(&w);
 		return http_reply_err(r, &e);
-	http_reply_json(r, 200, out);
+	}
+	http_reply_jsonw(r, 200, &w);
 }
 
 static void patch_dwelling(struct req *r)

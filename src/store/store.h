@@ -104,6 +104,14 @@ int store_exec(struct store *s, const char *sql, struct err *e);
  */
 int store_begin(struct store *s, struct err *e);
 int store_commit(struct store *s, struct err *e);
+/*
+ * A read transaction: every query until store_read_end() sees one snapshot,
+ * and the locks are taken once instead of per statement.  store_begin()
+ * inside it ends it first (the write then sees the newest data).
+ */
+int store_read_begin(struct store *s, struct err *e);
+void store_read_end(struct store *s);
+
 /* True while a transaction taken with store_begin() is open. */
 bool store_in_tx(struct store *s);
 

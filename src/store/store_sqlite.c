@@ -35,7 +35,8 @@ struct stmt {
 
 struct store {
 	sqlite3 *db;
-	bool in_tx;
+	bool in_tx;   /* a write transaction of store_begin() */
+	bool read_tx; /* a read transaction of store_read_begin() */
 	struct stmt cache[CACHE_SLOTS];
 	struct store *next_open; /* list of per-thread connections */
 };
@@ -240,9 +241,41 @@ int store_exec(struct store *s, const char *sql, struct err *e)
 	return rc == SQLITE_OK ? 0 : fail(s, e, rc, "exec");
 }
 
+static const char sql_begin_write[] = "BEGIN IMMEDIATE";
+static const char sql_begin_read[] = "BEGIN";
+static const char sql_commit[] = "COMMIT";
+
+/* Runs one of the transaction statements above through the cache. */
+static int tx_step(struct store *s, const char *sql, struct err *e)
+{
+	struct stmt *st = store_prepare(s, sql, e);
+	return st ? stmt_exec(st, e) : -1;
+}
+
+int store_read_begin(struct store *s, struct err *e)
+{
+	if (s->in_tx || s->read_tx)
+		return 0;
+	if (tx_step(s, sql_begin_read, e) < 0)
+		return -1;
+	s->read_tx = true;
+	return 0;
+}
+
+void store_read_end(struct store *s)
+{
+	struct err e = ERR_INIT;
+	if (!s->read_tx)
+		return;
+	s->read_tx = false;
+	if (tx_step(s, sql_commit, &e) < 0)
+		store_rollback(s);
+}
+
 int store_begin(struct store *s, struct err *e)
 {
-	if (store_exec(s, "BEGIN IMMEDIATE", e) < 0)
+	store_read_end(s);
+	if (tx_step(s, sql_begin_write, e) < 0)
 		return -1;
 	s->in_tx = true;
 	return 0;
@@ -250,7 +283,7 @@ int store_begin(struct store *s, struct err *e)
 
 int store_commit(struct store *s, struct err *e)
 {
-	if (store_exec(s, "COMMIT", e) < 0) {
+	if (tx_step(s, sql_commit, e) < 0) {
 		store_rollback(s);
 		return -1;
 	}
@@ -268,6 +301,7 @@ void store_rollback(struct store *s)
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	s->in_tx = false;
+	s->read_tx = false;
 }
 
 /* ---- migrations ---- */
