@@ -156,4 +156,23 @@ describe('linli command line', () => {
     r = run(['restore', join(tmp, 'nonexistent.bak'), '--db', fresh]);
     assert.notEqual(r.code, 0);
   });
+
+  it('finishes a request in flight on SIGTERM, then exits 0', async () => {
+    const demo = join(tmp, 'demo.db');
+    const port = await freePort();
+    const srv = spawn(BIN, ['serve', '--db', demo, '--listen', `127.0.0.1:${port}`], { env, stdio: 'ignore' });
+    const exited = new Promise((res) => srv.on('exit', (code) => res(code)));
+    const base = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 100; i++) {
+      try { if ((await fetch(`${base}/healthz`)).ok) break; } catch { /* not yet */ }
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    // a login spends ~0.3 s hashing: the signal arrives while it is in flight
+    const inflight = login(base, 'worker', 'demo-pass-123');
+    await new Promise((res) => setTimeout(res, 60));
+    srv.kill('SIGTERM');
+    assert.equal(await inflight, 200);
+    assert.equal(await exited, 0);
+    await assert.rejects(fetch(`${base}/healthz`), 'no longer listening');
+  });
 });
