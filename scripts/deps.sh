@@ -8,7 +8,7 @@ set -euo pipefail
 group=${1:-build}
 
 build_pkgs=(gcc make pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev)
-test_pkgs=(libcmocka-dev clang libclang-rt-14-dev chromium sqlite3)
+test_pkgs=(libcmocka-dev clang libclang-rt-14-dev chromium fonts-wqy-microhei sqlite3)
 bench_pkgs=(wrk nginx-light curl)
 
 want=("${build_pkgs[@]}")

@@ -8,6 +8,7 @@
 
 #include "core/utf8.h"
 
+#include <stdio.h>
 #include <string.h>
 
 json_t *json_parse_object(const char *body, size_t len, struct err *e)
@@ -25,9 +26,18 @@ json_t *json_parse_object(const char *body, size_t len, struct err *e)
 	}
 	v = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
 	if (!v) {
-		const char *dup = strstr(je.text, "duplicate object key");
-		err_set(e, ERR_INVALID, NULL, "%s at line %d column %d",
-			dup ? "duplicate key" : "malformed JSON", je.line, je.column);
+		/* jansson says: duplicate object key near '"name"' */
+		const char *dup = strstr(je.text, "duplicate object key near '\"");
+		if (dup) {
+			char key[64];
+			const char *k = dup + strlen("duplicate object key near '\""), *end = strchr(k, '"');
+			size_t n = end ? (size_t)(end - k) : 0;
+			snprintf(key, sizeof(key), "%.*s", (int)(n < sizeof(key) ? n : sizeof(key) - 1), k);
+			err_set(e, ERR_INVALID, key, "duplicate key: %s", key);
+		} else {
+			err_set(e, ERR_INVALID, NULL, "malformed JSON at line %d column %d", je.line,
+				je.column);
+		}
 		return NULL;
 	}
 	if (!json_is_object(v)) {

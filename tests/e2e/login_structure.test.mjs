@@ -1,0 +1,320 @@
+/*
+ * End-to-end: the real linli server, Debian's headless Chromium, a phone
+ * viewport, clicked the way a community worker would.
+ *
+ *   cd tests/e2e && npm install && node --test
+ *
+ * Environment:
+ *   LINLI_BIN  the server binary (default <repo>/build/linli; a relative
+ *              path is taken from the repository root)
+ *   CHROMIUM   the browser (default /usr/bin/chromium); when it is missing
+ *              every test here is SKIPPED, saying so, rather than failed
+ *
+ * The test makes its own temporary database with `linli init --demo`, runs
+ * `linli serve` on a free loopback port, and removes both afterwards.
+ * Screenshots: /tmp/linli-e2e-*.png always (the last state of each step, for
+ * a person to look at), and tests/e2e/out/ plus the temp dir on failure.
+ */
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, mkdir, rm, copyFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..', '..');
+const bin = path.resolve(repo, process.env.LINLI_BIN || 'build/linli');
+const webDir = path.join(repo, 'web');
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const outDir = path.join(here, 'out');
+const PASSWORD = 'demo-pass-123';
+const VIEWPORT = { width: 390, height: 844 };
+
+let skipReason = '';
+let tmp = '';
+let server = null;
+let serverLog = '';
+let browser = null;
+let base = '';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function waitHealthy(url, ms) {
+  const end = Date.now() + ms;
+  let last = '';
+  while (Date.now() < end) {
+    if (server.exitCode !== null || server.signalCode !== null) {
+      throw new Error(`linli serve exited (${server.exitCode ?? server.signalCode}) before answering:\n${serverLog}`);
+    }
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+      last = `status ${r.status}`;
+    } catch (err) {
+      last = err.message;
+    }
+    await sleep(100);
+  }
+  throw new Error(`${url} did not answer 200 within ${ms} ms (${last}):\n${serverLog}`);
+}
+
+before(async () => {
+  if (!existsSync(chromiumPath)) {
+    skipReason = `no Chromium at ${chromiumPath} (install Debian's chromium or set CHROMIUM)`;
+    console.log(`SKIPPED: every browser test, because there is ${skipReason}`);
+    return;
+  }
+  assert.ok(existsSync(bin), `no linli binary at ${bin}: run make in the repository root, or set LINLI_BIN`);
+
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'linli-e2e-'));
+  const db = path.join(tmp, 'linli.db');
+  const init = spawnSync(bin, ['init', '--demo', '--db', db], {
+    env: { ...process.env, LINLI_DEMO_PASSWORD: PASSWORD },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.equal(init.status, 0, `linli init --demo failed (${init.status}):\n${init.stdout}\n${init.stderr}`);
+
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(bin, ['serve', '--listen', `127.0.0.1:${port}`, '--db', db], {
+    env: { ...process.env, LINLI_WEB: webDir, LINLI_RATE_LIMIT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const keep = (chunk) => {
+    serverLog = (serverLog + chunk).slice(-20_000); /* the tail is what explains a failure */
+  };
+  server.stdout.on('data', keep);
+  server.stderr.on('data', keep);
+  await waitHealthy(`${base}/healthz`, 15_000);
+
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  /* Each step on its own: a failure in one must not leave the others running. */
+  if (browser) await browser.close().catch(() => {});
+  if (server && server.exitCode === null && server.signalCode === null) {
+    const gone = new Promise((r) => server.once('exit', r));
+    server.kill('SIGTERM');
+    const timer = setTimeout(() => server.kill('SIGKILL'), 5_000);
+    await gone;
+    clearTimeout(timer);
+  }
+  if (tmp && !process.env.LINLI_E2E_KEEP) await rm(tmp, { recursive: true, force: true });
+});
+
+/* A phone-sized page that records what the browser complained about. */
+async function phonePage() {
+  const context = await browser.newContext({
+    viewport: VIEWPORT,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+  });
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('pageerror', (err) => page.problems.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    /* The login probe and a wrong password are expected 401s; CSP
+       violations ("Refused to ...") and script errors are not. */
+    if (/Failed to load resource: the server responded with a status of 401/.test(msg.text())) return;
+    page.problems.push(`console: ${msg.text()}`);
+  });
+  return { context, page };
+}
+
+async function shot(page, name) {
+  const file = `/tmp/linli-e2e-${name}.png`;
+  await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+  return file;
+}
+
+/* Run body; on failure keep a screenshot in out/ and the temp dir, then rethrow. */
+async function withPage(t, name, body) {
+  if (skipReason) {
+    t.skip(skipReason);
+    return;
+  }
+  const { context, page } = await phonePage();
+  try {
+    await body(page);
+    assert.deepEqual(page.problems, [], 'the browser reported errors');
+  } catch (err) {
+    await mkdir(outDir, { recursive: true }).catch(() => {});
+    const file = path.join(outDir, `${name}-failure.png`);
+    await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+    if (tmp) await copyFile(file, path.join(tmp, `${name}-failure.png`)).catch(() => {});
+    console.log(`screenshot of the failure: ${file}\npage: ${page.url()}\nbrowser: ${page.problems.join('\n')}\nserver log tail:\n${serverLog.slice(-3000)}`);
+    throw err;
+  } finally {
+    await context.close().catch(() => {});
+  }
+}
+
+const byTestId = (page, id) => page.locator(`[data-testid="${id}"]`);
+
+async function login(page, username, password) {
+  await page.goto(`${base}/`);
+  await byTestId(page, 'login-page').waitFor();
+  await byTestId(page, 'login-username').fill(username);
+  await byTestId(page, 'login-password').fill(password);
+  await byTestId(page, 'login-submit').click();
+}
+
+test('a wrong password shows an error and stays on the login page', async (t) => {
+  await withPage(t, 'wrong-password', async (page) => {
+    await login(page, 'worker', 'not-the-password');
+    const error = byTestId(page, 'login-error');
+    await assert.doesNotReject(error.getByText('用户名或密码错误').waitFor({ timeout: 5_000 }));
+    assert.equal(await error.getAttribute('role'), 'alert');
+    assert.equal(await byTestId(page, 'login-page').count(), 1);
+    assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
+    await shot(page, 'login-error');
+  });
+});
+
+test('a worker logs in, walks community → building, switches to English and logs out', async (t) => {
+  await withPage(t, 'walk', async (page) => {
+    await login(page, 'worker', PASSWORD);
+
+    /* Communities list, with counts. */
+    await byTestId(page, 'communities-page').waitFor();
+    assert.match(page.url(), /#\/communities$/);
+    const cards = byTestId(page, 'community-card');
+    assert.ok((await cards.count()) >= 1, 'at least one community');
+    const firstCard = cards.first();
+    const cardText = await firstCard.innerText();
+    assert.match(cardText, /楼栋\s*\d+/, 'the card shows a building count');
+    assert.ok(await byTestId(page, 'user-name').isVisible(), 'the user name is shown');
+    assert.equal(await byTestId(page, 'nav-structure').innerText(), '社区结构');
+    assert.equal(await page.locator('.pillar-name').innerText(), '资源');
+    assert.equal(await page.locator('.pillar').count(), 1, 'only built modules appear in the navigation');
+    await shot(page, 'communities');
+
+    /* One community: counts and the tree agree with each other. */
+    const communityName = (await firstCard.locator('[data-testid="community-link"]').innerText()).trim();
+    await firstCard.locator('[data-testid="community-link"]').click();
+    await byTestId(page, 'community-page').waitFor();
+    assert.equal((await page.locator('h1').innerText()).trim(), communityName);
+    const count = async (label) => Number((await byTestId(page, 'community-counts')
+      .locator('.count', { hasText: label }).locator('dd').innerText()).replace(/[^\d]/g, ''));
+    const compounds = await count('小区');
+    const buildings = await count('楼栋');
+    assert.ok(compounds > 0 && buildings > 0, `counts: ${compounds} compounds, ${buildings} buildings`);
+    assert.equal(await byTestId(page, 'tree-compound').count(), compounds, 'one tree node per compound');
+    assert.equal(await byTestId(page, 'tree-building').count(), buildings, 'one tree node per building');
+    assert.ok(await byTestId(page, 'maintain').isVisible(), 'a worker sees the maintenance forms');
+    await shot(page, 'community');
+
+    /* A laid-out building: floors × rooms, top floor first. */
+    const laidOut = byTestId(page, 'tree-building').filter({ hasNotText: '未排布' }).first();
+    const buildingName = (await laidOut.locator('[data-testid="building-name"]').innerText()).trim();
+    await laidOut.locator('[data-testid="building-link"]').click();
+    await byTestId(page, 'building-page').waitFor();
+    assert.equal((await page.locator('h1').innerText()).trim(), buildingName);
+    const grid = byTestId(page, 'unit-grid').first();
+    await grid.waitFor();
+    const floors = await grid.locator('tbody th[scope="row"]').allInnerTexts();
+    const asNumber = (f) => (f.startsWith('B') ? -Number(f.slice(1)) : Number(f));
+    assert.ok(floors.length > 1, 'several floors');
+    assert.ok(asNumber(floors[0]) > asNumber(floors[floors.length - 1]), `top floor first: ${floors.join(',')}`);
+    const cell = grid.locator('[data-testid="room"]').first();
+    assert.match(await cell.locator('.room-no').innerText(), /^\S+$/);
+    assert.match(await cell.locator('.room-area').innerText(), /^\d[\d,]*\.\d\d m²$/);
+    await shot(page, 'building');
+
+    /* English, kept across a reload. */
+    await byTestId(page, 'lang-switch').click();
+    await page.locator('html[lang="en"]').waitFor();
+    await grid.locator('thead th', { hasText: 'Floor' }).first().waitFor();
+    assert.equal(await byTestId(page, 'nav-structure').innerText(), 'Community structure');
+    assert.equal(await byTestId(page, 'logout').innerText(), 'Log out');
+    await page.reload();
+    await byTestId(page, 'building-page').waitFor();
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+    assert.equal(await page.locator('.pillar-name').innerText(), 'Resources');
+    await shot(page, 'building-en');
+
+    /* Log out: back at the login page, and the session is gone on the server. */
+    await byTestId(page, 'logout').click();
+    await byTestId(page, 'login-page').waitFor();
+    assert.match(page.url(), /#\/login$/);
+    assert.equal((await byTestId(page, 'login-submit').innerText()).trim(), 'Log in');
+    const status = await page.evaluate(() => fetch('/api/session').then((r) => r.status));
+    assert.equal(status, 401, 'GET /api/session after logout');
+    await shot(page, 'logged-out');
+  });
+});
+
+test('a worker adds a building and lays it out; the grid shows the rooms', async (t) => {
+  await withPage(t, 'layout', async (page) => {
+    await login(page, 'worker', PASSWORD);
+    await byTestId(page, 'community-link').first().click();
+    await byTestId(page, 'community-page').waitFor();
+
+    const name = `E2E楼${Date.now() % 100000}`;
+    await byTestId(page, 'add-building').locator('summary').click();
+    await byTestId(page, 'add-building-name').fill(name);
+    await byTestId(page, 'add-building-submit').click();
+    await byTestId(page, 'add-building-status').getByText(name).waitFor();
+    await byTestId(page, 'tree-building').filter({ hasText: name }).waitFor();
+
+    await byTestId(page, 'layout').locator('summary').click();
+    const option = byTestId(page, 'layout-building').locator('option', { hasText: name });
+    await byTestId(page, 'layout-building').selectOption(await option.getAttribute('value'));
+    await byTestId(page, 'layout-units').fill('2');
+    await byTestId(page, 'layout-floors').fill('3');
+    await byTestId(page, 'layout-rooms_per_floor').fill('2');
+    await byTestId(page, 'layout-area').fill('88.5');
+    await byTestId(page, 'layout-first_floor').fill('1');
+    await byTestId(page, 'layout-submit').click();
+    await byTestId(page, 'layout-status').getByText('12').waitFor();
+
+    await byTestId(page, 'tree-building').filter({ hasText: name })
+      .locator('[data-testid="building-link"]').click();
+    await byTestId(page, 'building-page').waitFor();
+    assert.equal(await byTestId(page, 'unit-grid').count(), 2, 'two units');
+    const first = byTestId(page, 'unit-grid').first();
+    assert.deepEqual(await first.locator('tbody th[scope="row"]').allInnerTexts(), ['3', '2', '1']);
+    assert.equal(await first.locator('[data-testid="room"]').count(), 6);
+    assert.equal(await first.locator('[data-room="301"], [data-room="0301"]').count(), 1, 'room 301 on the top floor');
+    assert.equal(await first.locator('.room-area').first().innerText(), '88.50 m²');
+    await shot(page, 'layout');
+  });
+});
+
+test('a grid worker reads the structure but gets no forms', async (t) => {
+  await withPage(t, 'grid-reader', async (page) => {
+    await login(page, 'grid', PASSWORD);
+    await byTestId(page, 'communities-page').waitFor();
+    await byTestId(page, 'community-link').first().click();
+    await byTestId(page, 'community-page').waitFor();
+    assert.ok((await byTestId(page, 'tree-building').count()) > 0, 'the tree is shown');
+    assert.equal(await byTestId(page, 'maintain').count(), 0, 'no maintenance forms for role grid');
+  });
+});

@@ -1,0 +1,278 @@
+/*
+ * app: the entry module. Holds the session, draws the top bar, and routes.
+ *
+ * Routing is by hash (#/communities/3) because the server answers every
+ * extension-less non-/api path with index.html: the hash keeps links working
+ * on reload without the server knowing our routes.
+ *
+ * The navigation is a table of pillars and their modules. A module appears
+ * only once it exists; there are no greyed-out promises. Add a module by
+ * adding a row to PILLARS and a route to ROUTES.
+ *
+ * Every view is `async (ctx) => Node`; the router puts the node into <main>,
+ * and moves focus to the new page's heading so keyboard and screen-reader
+ * users hear where they are.
+ */
+
+import { h } from './dom.js';
+import { t, otherLang, setLang, onLangChange, applyDocument } from './i18n.js';
+import { get, del, setCsrf, onUnauthorized, errorText } from './api.js';
+import { loginView } from './views/login.js';
+import { communitiesView } from './views/communities.js';
+import { communityView } from './views/community.js';
+import { buildingView } from './views/building.js';
+
+const PILLARS = [
+  {
+    key: 'pillar.resources',
+    modules: [{ key: 'nav.structure', href: '#/communities', prefix: '/communities', testid: 'nav-structure' }],
+  },
+];
+
+const ROUTES = [
+  { pattern: /^\/login$/, view: loginView, public: true },
+  { pattern: /^\/communities$/, view: communitiesView },
+  { pattern: /^\/communities\/(\d+)$/, view: communityView },
+  { pattern: /^\/communities\/(\d+)\/buildings\/(\d+)$/, view: buildingView },
+];
+
+/* Roles that may change the community structure (docs/api.md). */
+const CHANGER_ROLES = new Set(['admin', 'street', 'worker']);
+
+const state = {
+  user: null,
+  next: '', /* the route a logged-out visitor asked for, to return to after login */
+  flash: '', /* an error to show once the next page is drawn */
+};
+
+const topBar = document.getElementById('top');
+const main = document.getElementById('main');
+const errorBox = document.getElementById('error');
+const noticeBox = document.getElementById('notice');
+
+function currentPath() {
+  const raw = location.hash.replace(/^#/, '');
+  return raw === '' || raw === '/' ? '' : raw;
+}
+
+function navigate(path) {
+  if (currentPath() === path) render();
+  else location.hash = `#${path}`;
+}
+
+/*
+ * Global messages. Errors go to a role=alert region, notices to role=status.
+ * The regions stay in the page and only their text changes (CSS collapses
+ * them when empty): screen readers announce changes to a live region that
+ * already exists, not always one that just appeared.
+ */
+function showError(err) {
+  errorBox.textContent = typeof err === 'string' ? err : errorText(err);
+}
+function showNotice(text) {
+  noticeBox.textContent = text;
+}
+function clearMessages() {
+  errorBox.textContent = '';
+  noticeBox.textContent = '';
+}
+
+/*
+ * May the user change this community's structure? Only a UI hint: the
+ * server decides. admin anywhere; street for the communities of their
+ * street; worker for their own community.
+ */
+function canChange(community) {
+  if (!state.user) return false;
+  return (state.user.grants || []).some((g) => {
+    if (!CHANGER_ROLES.has(g.role)) return false;
+    if (g.role === 'admin' || g.scope === 'platform') return true;
+    /* The server may add the community and street a grant lies in; the
+       contract promises only scope and scope_id, so fall back to those. */
+    const streetId = g.street_id ?? (g.scope === 'street' ? g.scope_id : null);
+    const communityId = g.community_id ?? (g.scope === 'community' ? g.scope_id : null);
+    if (g.role === 'street') return streetId != null && Number(streetId) === Number(community.street_id);
+    return communityId != null && Number(communityId) === Number(community.id);
+  });
+}
+
+function renderTopBar() {
+  const path = currentPath();
+  const items = [
+    h('a', { class: 'brand', href: state.user ? '#/communities' : '#/login' },
+      h('img', { src: '/favicon.svg', alt: '', width: 28, height: 28 }),
+      h('span', { text: t('app.name') })),
+  ];
+
+  if (state.user) {
+    items.push(
+      h('nav', { class: 'pillars', 'aria-label': t('nav.label') },
+        h('ul', null, PILLARS.map((p) =>
+          h('li', { class: 'pillar' },
+            h('span', { class: 'pillar-name', id: `pillar-${p.key}` }, t(p.key)),
+            h('ul', { 'aria-labelledby': `pillar-${p.key}` }, p.modules.map((m) =>
+              h('li', null, h('a', {
+                href: m.href,
+                dataset: { testid: m.testid },
+                'aria-current': path.startsWith(m.prefix) ? 'page' : false,
+              }, t(m.key))))))))),
+    );
+  }
+
+  const other = otherLang();
+  if (state.user) {
+    items.push(h('span', { class: 'user-name', dataset: { testid: 'user-name' } },
+      state.user.display_name || state.user.username));
+  }
+  const account = h('div', { class: 'account' },
+    h('button', {
+      type: 'button',
+      class: 'link-button',
+      lang: other,
+      'aria-label': t('lang.switch.label'),
+      dataset: { testid: 'lang-switch' },
+      onclick: () => setLang(other),
+    }, t('lang.switch')),
+    state.user && h('button', {
+      type: 'button',
+      class: 'link-button',
+      dataset: { testid: 'logout' },
+      onclick: logout,
+    }, t('account.logout')));
+  /* DOM order is visual order (no CSS `order`), so Tab moves the way the
+     eye reads; on a phone the bar simply wraps. */
+  items.push(account);
+  topBar.replaceChildren(...items);
+}
+
+async function logout() {
+  try {
+    await del('/api/session', { quiet401: true });
+  } catch (err) {
+    /* The session may already be gone; we leave either way. */
+    if (err.status !== 401) console.warn('logout', err);
+  }
+  state.user = null;
+  state.next = '';
+  setCsrf('');
+  renderTopBar();
+  navigate('/login');
+}
+
+function onLogin(session) {
+  state.user = session.user;
+  setCsrf(session.csrf);
+  renderTopBar();
+  const next = state.next;
+  state.next = '';
+  navigate(next || '/communities');
+}
+
+let renderSeq = 0;
+let firstRender = true;
+
+/* opts.focus: the data-testid in the top bar to keep focus on (language switch). */
+async function render(opts = {}) {
+  const seq = ++renderSeq;
+  let path = currentPath();
+  if (path === '') {
+    path = state.user ? '/communities' : '/login';
+    history.replaceState(null, '', `#${path}`); /* no hashchange, no second render */
+  }
+
+  let route = null;
+  let params = [];
+  for (const r of ROUTES) {
+    const m = r.pattern.exec(path);
+    if (m) {
+      route = r;
+      params = m.slice(1).map(Number);
+      break;
+    }
+  }
+
+  if (route && !route.public && !state.user) {
+    state.next = path;
+    navigate('/login');
+    return;
+  }
+  if (route && route.view === loginView && state.user) {
+    navigate('/communities');
+    return;
+  }
+
+  clearMessages();
+  if (state.flash) {
+    showError(state.flash);
+    state.flash = '';
+  }
+  renderTopBar();
+  main.setAttribute('aria-busy', 'true');
+
+  let node;
+  if (!route) {
+    node = h('section', null, h('h1', { tabindex: -1 }, t('err.page')));
+  } else {
+    const ctx = {
+      user: state.user,
+      params,
+      navigate,
+      showError,
+      showNotice,
+      canChange,
+      onLogin,
+      refresh: () => render(),
+    };
+    try {
+      node = await route.view(ctx);
+    } catch (err) {
+      node = h('section', null,
+        h('h1', { tabindex: -1 }, t('app.name')),
+        h('p', { class: 'error', dataset: { testid: 'page-error' } }, errorText(err)));
+    }
+  }
+  if (seq !== renderSeq) return; /* a newer navigation won */
+
+  main.replaceChildren(node);
+  main.removeAttribute('aria-busy');
+
+  const keep = opts.focus && topBar.querySelector(`[data-testid="${opts.focus}"]`);
+  const target = keep || main.querySelector('[data-autofocus]') || main.querySelector('h1');
+  if (target && !(firstRender && target.tagName === 'H1')) {
+    if (target.tagName === 'H1') target.setAttribute('tabindex', '-1');
+    target.focus();
+  }
+  firstRender = false;
+}
+
+onUnauthorized(() => {
+  /* The session ended under us (expired, logged out elsewhere). */
+  const path = currentPath();
+  state.user = null;
+  setCsrf('');
+  if (path && path !== '/login') state.next = path;
+  state.flash = t('err.unauthorized');
+  navigate('/login');
+});
+
+onLangChange(() => render({ focus: 'lang-switch' }));
+window.addEventListener('hashchange', () => render());
+
+async function boot() {
+  applyDocument();
+  try {
+    const session = await get('/api/session', { quiet401: true });
+    state.user = session.user;
+    setCsrf(session.csrf);
+  } catch (err) {
+    state.user = null;
+    if (err.status !== 401) {
+      await render();
+      showError(err);
+      return;
+    }
+  }
+  await render();
+}
+
+boot();
