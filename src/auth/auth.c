@@ -18,16 +18,13 @@ static const char sql_user_insert[] =
 	" RETURNING id";
 static const char sql_user_find[] = "SELECT id FROM users WHERE username = ?";
 static const char sql_user_login[] =
-	"SELECT id, password_hash, display_name FROM users WHERE username = ? AND disabled = 0";
+	"SELECT id, password_hash FROM users WHERE username = ? AND disabled = 0";
 static const char sql_user_passwd[] = "UPDATE users SET password_hash = ? WHERE username = ?";
 static const char sql_sessions_end_user[] =
 	"DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = ?)";
 static const char sql_grant_insert[] =
 	"INSERT INTO grants (user_id, role, scope, scope_id, community_id, street_id, created_at)"
 	" VALUES (?, ?, ?, ?, ?, ?, ?)";
-static const char sql_grants_of[] =
-	"SELECT role, scope, scope_id, community_id, street_id FROM grants WHERE user_id = ?"
-	" ORDER BY id";
 static const char sql_session_insert[] =
 	"INSERT INTO sessions (token_hash, user_id, csrf, ip, created_at, expires_at)"
 	" VALUES (?, ?, ?, ?, ?, ?)";
@@ -375,34 +372,6 @@ static void random_token(char *out, size_t n)
 	sodium_bin2base64(out, n, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
-static int load_grants(struct store *db, struct principal *p, struct arena *a, struct err *e)
-{
-	struct stmt *st = store_prepare(db, sql_grants_of, e);
-	size_t cap = 4;
-	int rc;
-	if (!st)
-		return -1;
-	p->grants = arena_alloc(a, cap * sizeof(*p->grants));
-	p->ngrants = 0;
-	stmt_bind_int(st, 1, p->user_id);
-	while ((rc = stmt_step(st, e)) == STORE_ROW) {
-		if (p->ngrants == cap) {
-			struct grant *g = arena_alloc(a, 2 * cap * sizeof(*g));
-			memcpy(g, p->grants, cap * sizeof(*g));
-			p->grants = g;
-			cap *= 2;
-		}
-		struct grant *g = &p->grants[p->ngrants++];
-		g->role = (enum role)role_parse(stmt_text(st, 0));
-		g->scope = (enum scope)scope_parse(stmt_text(st, 1));
-		g->scope_id = stmt_int(st, 2);
-		g->community_id = stmt_int(st, 3);
-		g->street_id = stmt_int(st, 4);
-	}
-	stmt_done(st);
-	return rc < 0 ? -1 : 0;
-}
-
 static int throttled(struct store *db, const char *username, const char *ip, struct err *e)
 {
 	int64_t since = time_now() - AUTH_FAIL_WINDOW, n = 0;
@@ -423,8 +392,8 @@ int auth_login(struct store *db, struct session_new *out, const struct principal
 	       const char *username, const char *password, const char *ip, struct arena *a,
 	       struct err *e)
 {
-	struct principal *p = arena_zalloc(a, sizeof(*p));
-	const char *hash = NULL;
+	const char *hash = NULL, *csrf;
+	int64_t user_id = 0;
 	struct stmt *st;
 	char th[65];
 	int rc;
@@ -437,9 +406,8 @@ int auth_login(struct store *db, struct session_new *out, const struct principal
 	stmt_bind_text(st, 1, username, SIZE_MAX);
 	rc = stmt_step(st, e);
 	if (rc == STORE_ROW) {
-		p->user_id = stmt_int(st, 0);
+		user_id = stmt_int(st, 0);
 		hash = arena_strdup(a, stmt_text(st, 1));
-		p->display_name = arena_strdup(a, stmt_text(st, 2));
 	}
 	stmt_done(st);
 	if (rc < 0)
@@ -449,9 +417,6 @@ int auth_login(struct store *db, struct session_new *out, const struct principal
 		audit_append(db, 0, NULL, "login.failed", username, 0, ip, NULL, &ae);
 		return err_set(e, ERR_UNAUTHORIZED, NULL, "wrong username or password");
 	}
-	p->username = arena_strdup(a, username);
-	if (load_grants(db, p, a, e) < 0)
-		return -1;
 	random_token(out->token, sizeof(out->token));
 	random_token(out->csrf, sizeof(out->csrf));
 	token_hash(th, out->token);
@@ -464,17 +429,17 @@ int auth_login(struct store *db, struct session_new *out, const struct principal
 	if (stmt_exec(st, e) < 0 || !(st = store_prepare(db, sql_session_insert, e)))
 		goto fail;
 	stmt_bind_text(st, 1, th, SIZE_MAX);
-	stmt_bind_int(st, 2, p->user_id);
+	stmt_bind_int(st, 2, user_id);
 	stmt_bind_text(st, 3, out->csrf, SIZE_MAX);
 	stmt_bind_text(st, 4, ip, SIZE_MAX);
 	stmt_bind_int(st, 5, time_now());
 	stmt_bind_int(st, 6, out->expires_at);
 	if (stmt_exec(st, e) < 0 ||
-	    audit_append(db, p->user_id, username, "login", username, 0, ip, NULL, e) < 0 ||
+	    audit_append(db, user_id, username, "login", username, 0, ip, NULL, e) < 0 ||
 	    store_commit(db, e) < 0)
 		goto fail;
-	*user = p;
-	return 0;
+	/* The principal as every later request will see it. */
+	return auth_session_load(db, user, &csrf, out->token, a, e);
 fail:
 	store_rollback(db);
 	return -1;
