@@ -31,32 +31,43 @@ static const char sql_count_ip[] =
 static const char genesis[] =
 	"0000000000000000000000000000000000000000000000000000000000000000";
 
+/* Each field is written as its length and bytes, and SQL NULL as "-", so
+ * NULL, "" and 0 all hash differently. */
 static void put(crypto_generichash_state *h, const char *s)
 {
 	char len[24];
 	size_t n = s ? strlen(s) : 0;
+	if (!s) {
+		crypto_generichash_update(h, (const unsigned char *)"-", 1);
+		return;
+	}
 	snprintf(len, sizeof(len), "%zu:", n);
 	crypto_generichash_update(h, (const unsigned char *)len, strlen(len));
 	if (n)
 		crypto_generichash_update(h, (const unsigned char *)s, n);
 }
 
-static void put_int(crypto_generichash_state *h, int64_t v)
+/* v NULL is SQL NULL. */
+static void put_int(crypto_generichash_state *h, const int64_t *v)
 {
 	char buf[24];
-	snprintf(buf, sizeof(buf), "%lld", (long long)v);
+	if (!v) {
+		put(h, NULL);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%lld", (long long)*v);
 	put(h, buf);
 }
 
-static void entry_hash(char out[65], const char *prev, int64_t at, int64_t actor_id,
+static void entry_hash(char out[65], const char *prev, int64_t at, const int64_t *actor_id,
 		       const char *actor, const char *action, const char *subject,
-		       int64_t community_id, const char *ip, const char *detail)
+		       const int64_t *community_id, const char *ip, const char *detail)
 {
 	crypto_generichash_state h;
 	unsigned char raw[32];
 	crypto_generichash_init(&h, NULL, 0, sizeof(raw));
 	put(&h, prev);
-	put_int(&h, at);
+	put_int(&h, &at);
 	put_int(&h, actor_id);
 	put(&h, actor);
 	put(&h, action);
@@ -87,7 +98,9 @@ int audit_append(struct store *db, int64_t actor_id, const char *actor, const ch
 	stmt_done(st);
 	if (rc < 0)
 		goto fail;
-	entry_hash(hash, prev, at, actor_id, actor, action, subject, community_id, ip, detail);
+	/* 0 ids are stored as NULL, and hashed as what is stored */
+	entry_hash(hash, prev, at, actor_id ? &actor_id : NULL, actor, action, subject,
+		   community_id ? &community_id : NULL, ip, detail);
 	if (!(st = store_prepare(db, sql_insert, e)))
 		goto fail;
 	stmt_bind_int(st, 1, at);
@@ -130,10 +143,11 @@ int audit_verify(struct store *db, int64_t *count, int64_t *bad_id, struct err *
 		return -1;
 	memcpy(prev, genesis, sizeof(prev));
 	while ((rc = stmt_step(st, e)) == STORE_ROW) {
-		int64_t id = stmt_int(st, 0);
-		entry_hash(hash, prev, stmt_int(st, 1), stmt_int(st, 2), text_or_null(st, 3),
-			   text_or_null(st, 4), text_or_null(st, 5), stmt_int(st, 6),
-			   text_or_null(st, 7), text_or_null(st, 8));
+		int64_t id = stmt_int(st, 0), actor_id = stmt_int(st, 2), community_id = stmt_int(st, 6);
+		entry_hash(hash, prev, stmt_int(st, 1), stmt_is_null(st, 2) ? NULL : &actor_id,
+			   text_or_null(st, 3), text_or_null(st, 4), text_or_null(st, 5),
+			   stmt_is_null(st, 6) ? NULL : &community_id, text_or_null(st, 7),
+			   text_or_null(st, 8));
 		(*count)++;
 		if (strcmp(prev, stmt_text(st, 9)) || strcmp(hash, stmt_text(st, 10))) {
 			*bad_id = id;

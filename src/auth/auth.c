@@ -128,6 +128,11 @@ static bool covers(const struct principal *p, int64_t community_id, int64_t stre
 	return false;
 }
 
+bool auth_member_of(const struct principal *p, int64_t community_id, int64_t street_id)
+{
+	return covers(p, community_id, street_id, ROLE_EXPERT);
+}
+
 bool auth_reads_community(const struct principal *p, int64_t community_id, int64_t street_id)
 {
 	return covers(p, community_id, street_id, ROLE_LEAD);

@@ -75,6 +75,11 @@ bool role_scope_ok(enum role r, enum scope s);
 
 /* ---- access, from the grants alone ---- */
 
+/* A member of the community: any grant in it (any role, any scope within
+ * it), the street officer of its street, or a platform admin.  Members take
+ * part in the community's conversations, rounds and votes. */
+bool auth_member_of(const struct principal *p, int64_t community_id, int64_t street_id);
+
 /* Staff may read the structure of a community: admin anywhere; street in
  * their street; worker, grid and lead in the community of their scope. */
 bool auth_reads_community(const struct principal *p, int64_t community_id,

@@ -5,6 +5,20 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Cuts s back to its last whole UTF-8 character (snprintf cuts bytes). */
+static void trim_utf8(char *s)
+{
+	size_t n = strlen(s), i = n;
+	while (i > 0 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+		i--; /* continuation bytes */
+	if (i == 0)
+		return;
+	unsigned char lead = (unsigned char)s[i - 1];
+	size_t want = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+	if (n - (i - 1) < want)
+		s[i - 1] = '\0';
+}
+
 int err_set(struct err *e, enum err_code code, const char *field,
 	    const char *fmt, ...)
 {
@@ -16,6 +30,8 @@ int err_set(struct err *e, enum err_code code, const char *field,
 	vsnprintf(e->message, sizeof(e->message), fmt, ap);
 	va_end(ap);
 	snprintf(e->field, sizeof(e->field), "%s", field ? field : "");
+	trim_utf8(e->message);
+	trim_utf8(e->field);
 	return -1;
 }
 

@@ -26,14 +26,22 @@ json_t *json_parse_object(const char *body, size_t len, struct err *e)
 	}
 	v = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
 	if (!v) {
-		/* jansson says: duplicate object key near '"name"' */
-		const char *dup = strstr(je.text, "duplicate object key near '\"");
-		if (dup) {
+		/* jansson stops just after the repeated key (its closing quote is
+		 * at position - 1); its message quotes only short keys. */
+		size_t end = je.position > 0 ? (size_t)je.position - 1 : 0, start = end;
+		bool dup = !strncmp(je.text, "duplicate object key", 20) && end < len &&
+			   body[end] == '"';
+		while (dup && start > 0 && body[start - 1] != '"')
+			start--;
+		if (dup && start > 0 && !memchr(body + start, '\\', end - start)) {
 			char key[64];
-			const char *k = dup + strlen("duplicate object key near '\""), *end = strchr(k, '"');
-			size_t n = end ? (size_t)(end - k) : 0;
-			snprintf(key, sizeof(key), "%.*s", (int)(n < sizeof(key) ? n : sizeof(key) - 1), k);
+			size_t n = end - start < sizeof(key) ? end - start : sizeof(key) - 1;
+			memcpy(key, body + start, n);
+			key[n] = '\0';
 			err_set(e, ERR_INVALID, key, "duplicate key: %s", key);
+		} else if (dup) {
+			err_set(e, ERR_INVALID, NULL, "duplicate key at line %d column %d", je.line,
+				je.column);
 		} else {
 			err_set(e, ERR_INVALID, NULL, "malformed JSON at line %d column %d", je.line,
 				je.column);

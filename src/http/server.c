@@ -110,6 +110,11 @@ static void set_out(struct req *r, int status, char *heap, size_t len, const cha
 void http_reply_json(struct req *r, int status, json_t *v)
 {
 	size_t len;
+	if (!v) { /* json_pack refused its input: a bug, never the client's fault */
+		static const char body[] = "{\"error\":{\"code\":\"internal\",\"message\":\"internal error\"}}";
+		log_error("request %s: a reply could not be encoded", r->id);
+		return http_reply_text(r, 500, "application/json", body, sizeof(body) - 1);
+	}
 	char *s = json_encode(v, &len);
 	json_decref(v);
 	set_out(r, status, s, len, "application/json");

@@ -437,8 +437,8 @@ int structure_layout_check(const struct layout *l, struct err *e)
 
 void structure_room_name(char out[16], int64_t floor, int64_t room)
 {
-	/* floors are within -5..99 and rooms within 1..20 (layout_check) */
-	int f = (int)(floor % 100), r = (int)(room % 100);
+	/* floors are within -5..197 and rooms within 1..20 (layout_check) */
+	int f = (int)floor, r = (int)room;
 	if (f < 0)
 		snprintf(out, 16, "B%d%02d", -f, r);
 	else

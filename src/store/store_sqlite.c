@@ -120,8 +120,10 @@ struct stmt *store_prepare(struct store *s, const char *sql, struct err *e)
 
 	for (int probe = 0; probe < CACHE_SLOTS; probe++, i = (i + 1) % CACHE_SLOTS) {
 		struct stmt *c = &s->cache[i];
-		if (c->sql == sql)
+		if (c->sql == sql) {
+			stmt_done(c); /* as promised: reset, no bindings */
 			return c;
+		}
 		if (c->sql)
 			continue;
 		int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
@@ -412,6 +414,8 @@ int store_migrate(struct store *s, const struct migration *m, size_t n,
 			store_rollback(s);
 			log_error("migration %d (%s) failed: %s", m[i].version, m[i].name, e->message);
 			free(have);
+			if (applied)
+				*applied = count; /* those before it stay applied */
 			return -1;
 		}
 		count++;
