@@ -118,11 +118,14 @@ static bool covers(const struct principal *p, int64_t community_id, int64_t stre
 		const struct grant *g = &p->grants[i];
 		if (g->role > lowest)
 			continue;
-		if (g->role == ROLE_ADMIN)
+		if (g->scope == SCOPE_PLATFORM)
 			return true;
-		if (g->role == ROLE_STREET && g->street_id == street_id && street_id)
-			return true;
-		if (g->role != ROLE_STREET && g->community_id == community_id && community_id)
+		if (g->scope == SCOPE_STREET) {
+			if (street_id && g->street_id == street_id)
+				return true;
+			continue;
+		}
+		if (community_id && g->community_id == community_id)
 			return true;
 	}
 	return false;
