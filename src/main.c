@@ -14,6 +14,8 @@
 #include "demo.h"
 #include "registry/structure.h"
 #include "routes.h"
+#include "voice/opinion_cli.h"
+#include "voice/pb_cli.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -44,6 +46,8 @@ static const char usage_main[] =
 	"  restore FILE [--db PATH]               replace the database with a backup\n"
 	"  audit verify [--db PATH]               check the audit log's hash chain\n"
 	"  routes                                 list every API route\n"
+	"  pb FILE.pb [--rule greedy|mes]         allocate a participatory budget (Pabulib file)\n"
+	"  opinion DIR                            opinion groups of a Pol.is conversation export\n"
 	"\n"
 	"Every command takes --help.  Environment: LINLI_DB (default linli.db),\n"
 	"LINLI_LISTEN (127.0.0.1:8080), LINLI_WEB (web), LINLI_RATE_LIMIT (requests\n"
@@ -445,6 +449,12 @@ int main(int argc, char **argv)
 		return argc < 2 ? 2 : 0;
 	}
 	const char *cmd = argv[1];
+	/* Commands that work on files, not on the database, parse their own
+	 * arguments. */
+	if (!strcmp(cmd, "pb"))
+		return pb_cli_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "opinion"))
+		return opinion_cli_main(argc - 1, argv + 1);
 	const char *help = !strcmp(cmd, "serve")                              ? usage_serve
 			   : !strcmp(cmd, "init")                             ? usage_init
 			   : !strcmp(cmd, "user")                             ? usage_user

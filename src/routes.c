@@ -6,17 +6,22 @@
 
 #include "auth/auth_http.h"
 #include "registry/structure_http.h"
+#include "voice/voice_http.h"
 
 const struct route_table *const all_route_tables[] = {
 	&http_platform_routes,
 	&auth_routes,
 	&structure_routes,
+	&round_routes,
+	&conversation_routes,
 };
 const size_t all_route_tables_n = sizeof(all_route_tables) / sizeof(all_route_tables[0]);
 
 /* The schema: every module's migrations, in the order they apply. */
 #include "auth/auth.h"
 #include "registry/structure.h"
+#include "voice/conversation.h"
+#include "voice/round.h"
 
 static struct migration *all;
 static size_t nall;
@@ -30,6 +35,8 @@ const struct migration *all_migrations(size_t *n)
 		} parts[] = {
 			{ auth_migrations, auth_migrations_n },
 			{ structure_migrations, structure_migrations_n },
+			{ round_migrations, round_migrations_n },
+			{ conversation_migrations, conversation_migrations_n },
 		};
 		for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
 			nall += parts[i].n;

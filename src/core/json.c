@@ -99,6 +99,29 @@ static int take_one(const struct jfield *f, json_t *v, struct arena *a,
 			*(int64_t *)f->out = x;
 		return 0;
 	}
+	case JF_INTS: {
+		if (!json_is_array(v))
+			return err_set(e, ERR_INVALID, f->name, "%s must be an array of integers",
+				       f->name);
+		size_t n = json_array_size(v);
+		if ((int64_t)n < f->min || (int64_t)n > f->max)
+			return err_set(e, ERR_INVALID, f->name, "%s must have %lld to %lld items",
+				       f->name, (long long)f->min, (long long)f->max);
+		struct jints out = { arena_alloc(a, (n ? n : 1) * sizeof(int64_t)), n };
+		for (size_t i = 0; i < n; i++) {
+			json_t *x = json_array_get(v, i);
+			if (!json_is_integer(x) || json_integer_value(x) < f->item_min ||
+			    json_integer_value(x) > f->item_max)
+				return err_set(e, ERR_INVALID, f->name,
+					       "%s[%zu] must be an integer between %lld and %lld",
+					       f->name, i, (long long)f->item_min,
+					       (long long)f->item_max);
+			out.v[i] = json_integer_value(x);
+		}
+		if (f->out)
+			*(struct jints *)f->out = out;
+		return 0;
+	}
 	case JF_BOOL:
 		if (!json_is_boolean(v))
 			return err_set(e, ERR_INVALID, f->name, "%s must be true or false", f->name);

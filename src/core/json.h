@@ -21,15 +21,25 @@ enum jfield_type {
 	JF_STRING, /* out: const char ** (arena copy), length in characters */
 	JF_INT,    /* out: int64_t *, within [min, max] */
 	JF_BOOL,   /* out: bool * */
+	JF_INTS,   /* out: struct jints *; max is the most items, each item in
+		      [item_min, item_max] */
+};
+
+/* An array of integers taken by JF_INTS; v is in the arena. */
+struct jints {
+	int64_t *v;
+	size_t n;
 };
 
 struct jfield {
 	const char *name;
 	enum jfield_type type;
 	bool required;
-	int64_t min, max; /* JF_INT: value bounds; JF_STRING: length bounds */
+	int64_t min, max; /* JF_INT: value bounds; JF_STRING: length bounds;
+			     JF_INTS: count bounds */
 	void *out;        /* left untouched when the field is absent */
 	bool *present;    /* optional: set to whether the field was given */
+	int64_t item_min, item_max; /* JF_INTS: bounds of each item */
 };
 
 /*
