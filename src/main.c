@@ -14,6 +14,7 @@
 #include "demo.h"
 #include "registry/structure.h"
 #include "routes.h"
+#include "voice/conversation.h"
 #include "voice/opinion_cli.h"
 #include "voice/pb_cli.h"
 
@@ -26,7 +27,7 @@
 
 struct opts {
 	const char *db, *listen, *web, *access_log, *synchronous;
-	const char *display;
+	const char *display, *community, *title;
 	unsigned threads, rate;
 	bool demo, trust_proxy, secure;
 };
@@ -46,6 +47,8 @@ static const char usage_main[] =
 	"  restore FILE [--db PATH]               replace the database with a backup\n"
 	"  audit verify [--db PATH]               check the audit log's hash chain\n"
 	"  routes                                 list every API route\n"
+	"  polis import DIR --community ID [--title TEXT]  a Pol.is export as a new conversation\n"
+	"  polis export CONVERSATION DIR --community ID    a conversation as a Pol.is export\n"
 	"  pb FILE.pb [--rule greedy|mes]         allocate a participatory budget (Pabulib file)\n"
 	"  opinion DIR                            opinion groups of a Pol.is conversation export\n"
 	"\n"
@@ -100,6 +103,16 @@ static const char usage_misc[] =
 	"       linli audit verify [--db PATH] check the audit log's hash chain\n"
 	"       linli routes                  list every API route\n";
 
+static const char usage_polis[] =
+	"usage: linli polis import DIR --community ID [--title TEXT] [--db PATH]\n"
+	"       linli polis export CONVERSATION DIR --community ID [--db PATH]\n"
+	"\n"
+	"import reads comments.csv and votes.csv (Pol.is open-data format) from DIR\n"
+	"and creates a conversation in the community, with the file's participants\n"
+	"kept apart from accounts; all or nothing.  export writes the conversation's\n"
+	"comments.csv, votes.csv and participants-votes.csv into DIR (which must\n"
+	"exist), participants numbered in the order they first voted.\n";
+
 static const char *env_or(const char *name, const char *def)
 {
 	const char *v = getenv(name);
@@ -152,6 +165,8 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *npos)
 		VALUE("--access-log", access_log)
 		VALUE("--synchronous", synchronous)
 		VALUE("--display", display)
+		VALUE("--community", community)
+		VALUE("--title", title)
 #undef VALUE
 		if (!strcmp(a, "--threads") && next) {
 			o->threads = (unsigned)strtoul(next, NULL, 10);
@@ -383,6 +398,51 @@ static int cmd_serve(const struct opts *o)
 	return rc < 0 ? fail(&e) : 0;
 }
 
+static int cmd_polis(const struct opts *o, int n, char **pos)
+{
+	struct polis_conversation pc = POLIS_CONVERSATION_INIT;
+	struct err e = ERR_INIT;
+	struct store *db = NULL;
+	int64_t community = o->community ? strtoll(o->community, NULL, 10) : 0;
+	int rc = 1;
+
+	if (n < 2 || community <= 0 || (strcmp(pos[0], "import") && strcmp(pos[0], "export")) ||
+	    (!strcmp(pos[0], "import") && n != 2) || (!strcmp(pos[0], "export") && n != 3)) {
+		fputs(usage_polis, stderr);
+		return 2;
+	}
+	if (!(db = open_db(o, &e)))
+		return fail(&e);
+	if (!strcmp(pos[0], "import")) {
+		int64_t id;
+		size_t ns, nv;
+		if (polis_read_dir(&pc, pos[1], &e) < 0 ||
+		    conversation_import(db, &id, community, o->title ? o->title : "Pol.is", &pc, 0,
+					&ns, &nv, &e) < 0)
+			goto out;
+		printf("imported conversation %lld: %zu statements, %zu votes\n", (long long)id, ns,
+		       nv);
+	} else {
+		struct conversation c;
+		struct arena a = ARENA_INIT;
+		int got = conversation_get(db, &c, community, strtoll(pos[1], NULL, 10), &a, &e);
+		if (got == 0)
+			got = conversation_export(db, &pc, &c, &e);
+		if (got == 0)
+			got = polis_write_dir(&pc, pos[2], &e);
+		arena_release(&a);
+		if (got < 0)
+			goto out;
+		printf("exported %zu statements and %zu votes to %s\n", pc.n_comments, pc.n_votes,
+		       pos[2]);
+	}
+	rc = 0;
+out:
+	polis_release(&pc);
+	store_close(db);
+	return rc ? fail(&e) : 0;
+}
+
 static int cmd_simple(const char *cmd, const struct opts *o, int n, char **pos)
 {
 	struct err e = ERR_INIT;
@@ -458,6 +518,7 @@ int main(int argc, char **argv)
 	const char *help = !strcmp(cmd, "serve")                              ? usage_serve
 			   : !strcmp(cmd, "init")                             ? usage_init
 			   : !strcmp(cmd, "user")                             ? usage_user
+			   : !strcmp(cmd, "polis")                            ? usage_polis
 			   : !strcmp(cmd, "backup") || !strcmp(cmd, "restore") ? usage_backup
 			   : !strcmp(cmd, "migrate") || !strcmp(cmd, "audit") ||
 					   !strcmp(cmd, "routes")
@@ -479,5 +540,7 @@ int main(int argc, char **argv)
 		return cmd_init(&o);
 	if (!strcmp(cmd, "user"))
 		return cmd_user(&o, npos, pos);
+	if (!strcmp(cmd, "polis"))
+		return cmd_polis(&o, npos, pos);
 	return cmd_simple(cmd, &o, npos, pos);
 }

@@ -17,6 +17,7 @@
 #include "core/err.h"
 #include "core/json.h"
 #include "store/store.h"
+#include "voice/polis.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -85,6 +86,26 @@ int conversation_matrix(struct store *db, const struct conversation *c, int64_t 
 			const char ***texts, size_t *nsids, int64_t **uids, size_t *nuids,
 			struct vote_triple **votes, size_t *nvotes, struct arena *a,
 			struct err *e);
+
+/*
+ * Creates a conversation from a Pol.is export (conversation_polis.c): one
+ * statement per comment (moderated out → rejected, else accepted), the
+ * votes applied in time order so the latest wins.  The file's participants
+ * are stored as user ids -(p + 1), apart from every account.  All or
+ * nothing; *nstatements and *nvotes count what was stored.
+ */
+int conversation_import(struct store *db, int64_t *out, int64_t community_id, const char *title,
+			const struct polis_conversation *pc, int64_t actor, size_t *nstatements,
+			size_t *nvotes, struct err *e);
+
+/*
+ * The conversation as a Pol.is export in *out (released by the caller with
+ * polis_release): statements as comments, every vote with its time,
+ * participants numbered 0, 1, ... in the order they first voted (no
+ * account ids leave), and the participants' table rebuilt from the votes.
+ */
+int conversation_export(struct store *db, struct polis_conversation *out,
+			const struct conversation *c, struct err *e);
 
 extern const struct migration conversation_migrations[];
 extern const size_t conversation_migrations_n;

@@ -14,7 +14,12 @@
 #include "voice/conversation.h"
 #include "voice/opinion_map.h"
 
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 enum access { MEMBER, CHANGER };
 
@@ -167,6 +172,68 @@ static void get_map(struct req *r)
 	http_reply_json(r, 200, v);
 }
 
+/* Reads a whole small file into the arena; NULL when it cannot. */
+static char *slurp(const char *path, size_t *len, struct arena *a)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	char *buf = NULL;
+	if (fd >= 0 && fstat(fd, &st) == 0 && st.st_size < (1 << 28)) {
+		buf = arena_alloc(a, (size_t)st.st_size + 1);
+		*len = 0;
+		ssize_t n;
+		while (*len < (size_t)st.st_size &&
+		       (n = read(fd, buf + *len, (size_t)st.st_size - *len)) > 0)
+			*len += (size_t)n;
+	}
+	if (fd >= 0)
+		close(fd);
+	return buf;
+}
+
+static void get_export(struct req *r)
+{
+	static const char *const files[] = { "comments", "votes", "participants" };
+	static const char *const names[] = { "comments.csv", "votes.csv", "participants-votes.csv" };
+	const char *file = http_query(r, "file");
+	struct polis_conversation pc = POLIS_CONVERSATION_INIT;
+	struct community c;
+	struct conversation cv;
+	struct err e = ERR_INIT;
+	char dir[] = "/tmp/linli-export-XXXXXX", path[96];
+	size_t which = 3, len = 0;
+	char *text = NULL;
+
+	for (size_t i = 0; file && i < 3; i++)
+		if (!strcmp(file, files[i]))
+			which = i;
+	if (which == 3)
+		err_set(&e, ERR_INVALID, "file", "file must be comments, votes or participants");
+	if (err_is_set(&e) || open_conversation(r, &c, &cv, CHANGER, &e) < 0 ||
+	    conversation_export(r->db, &pc, &cv, &e) < 0)
+		return http_reply_err(r, &e);
+	/* polis.c writes folders; the export is written to a private temporary
+	 * one and the asked-for file sent. */
+	if (!mkdtemp(dir)) {
+		err_set(&e, ERR_UNAVAILABLE, NULL, "cannot write the export now");
+	} else {
+		if (polis_write_dir(&pc, dir, &e) == 0) {
+			snprintf(path, sizeof(path), "%s/%s", dir, names[which]);
+			if (!(text = slurp(path, &len, &r->arena)))
+				err_set(&e, ERR_UNAVAILABLE, NULL, "cannot read the export back");
+		}
+		for (size_t i = 0; i < 3; i++) {
+			snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+			unlink(path);
+		}
+		rmdir(dir);
+	}
+	polis_release(&pc);
+	if (!text)
+		return http_reply_err(r, &e);
+	http_reply_text(r, 200, "text/csv; charset=utf-8", text, len);
+}
+
 static const struct route routes[] = {
 	{ "GET", "/api/communities/{id}/conversations", get_conversations, 0 },
 	{ "POST", "/api/communities/{id}/conversations", post_conversation, 0 },
@@ -179,5 +246,6 @@ static const struct route routes[] = {
 	  0 },
 	{ "GET", "/api/communities/{id}/conversations/{conv}/next", get_next, 0 },
 	{ "GET", "/api/communities/{id}/conversations/{conv}/map", get_map, 0 },
+	{ "GET", "/api/communities/{id}/conversations/{conv}/export", get_export, 0 },
 };
 const struct route_table conversation_routes = { routes, sizeof(routes) / sizeof(routes[0]) };

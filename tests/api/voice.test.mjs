@@ -243,6 +243,51 @@ describe('micro-fund rounds and conversations', { timeout: 110_000 }, () => {
       assert.equal(r.json.remaining, 0);
     });
 
+    it('the map: two camps, anonymous points, my point marked', async () => {
+      let r = await worker.post(base(), { title: '停车', moderation: 'loose' });
+      const m = r.json.id;
+      const ids = [];
+      for (const t of ['甲', '乙', '丙', '丁']) {
+        r = await worker.post(`${base()}/${m}/statements`, { text: `观点${t}` });
+        assert.equal(r.json.status, 'accepted');
+        ids.push(r.json.id);
+      }
+      r = await resident.get(`${base()}/${m}/map`);
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.k, 0, 'no votes, no groups');
+      // worker and grid agree with everything, resident and volunteer disagree
+      for (const [c, v] of [[worker, 1], [grid, 1], [resident, -1], [volunteer, -1]]) {
+        for (const s of ids) {
+          r = await put(c, `${base()}/${m}/statements/${s}/vote`, { vote: v });
+          assert.equal(r.status, 200, r.text);
+        }
+      }
+      r = await resident.get(`${base()}/${m}/map`);
+      assert.equal(r.status, 200, r.text);
+      const map = r.json;
+      assert.equal(map.participants, 4);
+      assert.equal(map.k, 2);
+      assert.deepEqual(map.groups.map((g) => g.size).sort(), [2, 2]);
+      assert.equal(map.points.filter((p) => p.me).length, 1);
+      assert.ok(map.points.every((p) => !('user_id' in p) && !('id' in p)), 'points are anonymous');
+      const mine = map.points.find((p) => p.me);
+      const same = map.points.filter((p) => p.group === mine.group);
+      assert.equal(same.length, 2);
+      const rep = map.groups[mine.group].representative;
+      assert.ok(rep.length > 0 && rep.every((s) => s.direction === 'disagree'), JSON.stringify(rep));
+      assert.ok(map.divisive.length > 0);
+      r = await worker.get(`${base()}/${m}/export?file=votes`);
+      assert.equal(r.status, 200);
+      assert.match(r.text, /^timestamp,datetime,comment-id,voter-id,vote\n/);
+      assert.equal(r.text.trim().split('\n').length, 1 + 16);
+      r = await worker.get(`${base()}/${m}/export?file=participants`);
+      assert.match(r.text, /^participant,group-id,n-comments,n-votes,n-agree,n-disagree/);
+      r = await worker.get(`${base()}/${m}/export?file=secrets`);
+      assertError(r, 400, 'invalid', 'file');
+      r = await resident.get(`${base()}/${m}/export?file=votes`);
+      assertError(r, 403, 'forbidden');
+    });
+
     it('closing ends writing; other communities are 404', async () => {
       let r = await worker.patch(`${base()}/${conv}`, { status: 'closed' });
       assert.equal(r.status, 200);

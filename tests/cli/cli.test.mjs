@@ -175,4 +175,27 @@ describe('linli command line', () => {
     assert.equal(await exited, 0);
     await assert.rejects(fetch(`${base}/healthz`), 'no longer listening');
   });
+
+  it('polis import and export round-trip a real conversation', async (t) => {
+    const src = join(root, '..', 'shared', 'data', 'polis', 'brexit-consensus');
+    if (!existsSync(src)) {
+      t.skip('../shared/data is absent: the Pol.is import test needs it');
+      return;
+    }
+    const demo = join(tmp, 'demo.db');
+    let r = run(['polis', 'import', src, '--community', '1', '--title', 'Brexit', '--db', demo]);
+    assert.equal(r.code, 0, r.err);
+    const m = r.out.match(/imported conversation (\d+): 50 statements, (\d+) votes/);
+    assert.ok(m, r.out);
+    const out = join(tmp, 'polis-out');
+    spawnSync('mkdir', ['-p', out]);
+    r = run(['polis', 'export', m[1], out, '--community', '1', '--db', demo]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /exported 50 statements and 5303 votes/); // the final votes, as the data README says
+    assert.ok(existsSync(join(out, 'participants-votes.csv')));
+    r = run(['polis', 'import', join(tmp, 'nowhere'), '--community', '1', '--db', demo]);
+    assert.equal(r.code, 1);
+    r = run(['polis', 'import', src, '--db', demo]);
+    assert.equal(r.code, 2, 'the community is required');
+  });
 });
