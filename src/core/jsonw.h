@@ -28,8 +28,10 @@ void jw_obj(struct jsonw *w);
 void jw_obj_end(struct jsonw *w);
 void jw_arr(struct jsonw *w);
 void jw_arr_end(struct jsonw *w);
-/* An object key; the next call writes its value. */
-void jw_key(struct jsonw *w, const char *key);
+/* An object key; the next call writes its value.  jw_key() takes a string
+ * literal (its length is known at compile time); jw_keyn() any key. */
+void jw_keyn(struct jsonw *w, const char *key, size_t len);
+#define jw_key(w, key) jw_keyn((w), "" key "", sizeof(key) - 1)
 void jw_str(struct jsonw *w, const char *s, size_t len);
 void jw_cstr(struct jsonw *w, const char *s);
 void jw_int(struct jsonw *w, int64_t v);
