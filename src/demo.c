@@ -10,6 +10,8 @@
 
 #include "auth/auth.h"
 #include "registry/structure.h"
+#include "voice/conversation.h"
+#include "voice/round.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -51,6 +53,123 @@ static void random_password(char out[17])
 	out[16] = '\0';
 }
 
+/* A deterministic stream of pseudo-random numbers (xorshift), so the demo
+ * is the same every time. */
+static uint32_t next_rand(uint32_t *state)
+{
+	uint32_t x = *state;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return *state = x;
+}
+
+/*
+ * A conversation on parking with the answers of 60 residents from a paper
+ * survey (anonymous participants, as an import stores them: user ids
+ * -1 .. -60), in two camps with some shared ground, so that the opinion map
+ * has something to show.
+ */
+static int demo_conversation(struct store *db, int64_t community, int64_t author, struct err *e)
+{
+	static const struct {
+		const char *text;
+		int camp_a, camp_b; /* the likely vote of each camp: 1, 0, -1 */
+	} st[] = {
+		{ "小区里应该划出固定车位，按户分配", 1, -1 },
+		{ "车位应该先到先得，不要固定", -1, 1 },
+		{ "消防通道上绝对不能停车", 1, 1 },
+		{ "外来车辆进小区应该收费", 1, -1 },
+		{ "电动车充电桩要集中安装，远离楼道", 1, 1 },
+		{ "晚上十点后可以在路边临时停车", -1, 1 },
+		{ "停车收入应该公开，用于小区维修", 1, 1 },
+		{ "把绿地改成停车位是可以接受的", -1, 1 },
+	};
+	struct arena a = ARENA_INIT;
+	struct conversation c;
+	int64_t id, sid[8];
+	uint32_t seed = 20261129;
+	int rc = -1;
+
+	if (conversation_add(db, &id, community, "小区停车怎么管？",
+			     "示例：60 位居民线下问卷的匿名答案，供试用意见地图。", "loose", author,
+			     e) < 0 ||
+	    conversation_get(db, &c, community, id, &a, e) < 0)
+		goto out;
+	for (size_t i = 0; i < 8; i++) {
+		const char *status;
+		if (statement_add(db, &sid[i], &status, &c, author, st[i].text, e) < 0)
+			goto out;
+	}
+	for (int p = 1; p <= 60; p++) {
+		bool camp_a = p % 5 < 3; /* about 36 and 24 */
+		for (size_t i = 0; i < 8; i++) {
+			uint32_t r = next_rand(&seed) % 100;
+			if (r < 15)
+				continue; /* some questions left blank */
+			int vote = camp_a ? st[i].camp_a : st[i].camp_b;
+			if (r < 25)
+				vote = 0;        /* unsure */
+			else if (r < 32)
+				vote = -vote;    /* people are not blocs */
+			if (statement_vote(db, &c, sid[i], -p, vote, e) < 0)
+				goto out;
+		}
+	}
+	rc = 0;
+out:
+	arena_release(&a);
+	return rc;
+}
+
+/* A micro-fund round in its voting stage, with 40 paper ballots already in. */
+static int demo_round(struct store *db, int64_t community, int64_t author, struct err *e)
+{
+	static const struct {
+		const char *title, *kind;
+		int64_t cost;
+	} projects[] = {
+		{ "楼道声控灯更换", "resident", 1200000 },
+		{ "儿童游乐角翻新", "resident", 2500000 },
+		{ "青年志愿者读书会", "social_enterprise", 600000 },
+		{ "老年人智能手机课堂", "organisation", 800000 },
+		{ "垃圾分类宣传栏", "resident", 400000 },
+	};
+	struct round_new n = { .title = "2026 年社区微基金", .description =
+		"每位投票人分到相同的预算份额，项目由支持者共同出资（平等份额法）。",
+		.budget = 4000000, .rule = "mes", .ballot = "approval", .eligible = "members" };
+	struct arena a = ARENA_INIT;
+	struct round_info r;
+	int64_t id, pid[5];
+	uint32_t seed = 777;
+	int rc = -1;
+
+	if (round_add(db, &id, community, &n, author, e) < 0 ||
+	    round_get(db, &r, community, id, &a, e) < 0)
+		goto out;
+	for (size_t i = 0; i < 5; i++)
+		if (round_project_add(db, &pid[i], &r, projects[i].title, "", projects[i].cost,
+				      projects[i].kind, author, e) < 0)
+			goto out;
+	if (round_set_status(db, &r, "voting", e) < 0)
+		goto out;
+	r.status = "voting";
+	for (int v = 1; v <= 40; v++) {
+		int64_t chosen[5];
+		size_t k = 0;
+		static const int popularity[5] = { 70, 45, 35, 50, 60 }; /* percent */
+		for (size_t i = 0; i < 5; i++)
+			if ((int)(next_rand(&seed) % 100) < popularity[i])
+				chosen[k++] = pid[i];
+		if (round_ballot(db, &r, -v, chosen, NULL, k, e) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	arena_release(&a);
+	return rc;
+}
+
 int demo_build(struct store *db, const char *password, struct err *e)
 {
 	int64_t street, community, grids[3], first_building = 0;
@@ -87,6 +206,9 @@ int demo_build(struct store *db, const char *password, struct err *e)
 				return -1;
 		}
 	}
+
+	if (demo_conversation(db, community, 0, e) < 0 || demo_round(db, community, 0, e) < 0)
+		return -1;
 
 	printf("Demo accounts (the passwords are shown only now):\n");
 	for (size_t i = 0; i < sizeof(accounts) / sizeof(accounts[0]); i++) {

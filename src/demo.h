@@ -1,7 +1,9 @@
 /*
  * demo.h - the demo community of `linli init --demo`: one street, one
  * community (阳光社区) with three grids, three compounds, 20 buildings and
- * 1,488 dwellings with rooms and areas, and one account per role.
+ * 1,488 dwellings with rooms and areas, one account per role, a
+ * conversation with 60 residents' anonymous survey answers, and a micro-fund
+ * round in its voting stage with 40 paper ballots.
  * Deterministic: the same database every time, but for the passwords.
  */
 #ifndef LINLI_DEMO_H

@@ -21,11 +21,33 @@ import { loginView } from './views/login.js';
 import { communitiesView } from './views/communities.js';
 import { communityView } from './views/community.js';
 import { buildingView } from './views/building.js';
+import { roundsIndexView, roundsView, isStaff, isMember } from './views/rounds.js';
+import { roundView } from './views/round.js';
+import { conversationsIndexView, conversationsView } from './views/conversations.js';
+import { conversationView } from './views/conversation.js';
 
 const PILLARS = [
   {
     key: 'pillar.resources',
-    modules: [{ key: 'nav.structure', href: '#/communities', prefix: '/communities', testid: 'nav-structure' }],
+    modules: [{
+      key: 'nav.structure', href: '#/communities', testid: 'nav-structure',
+      /* The structure is for staff; residents and volunteers may not read it. */
+      show: isStaff,
+      active: (path) => /^\/communities(\/\d+(\/buildings\/\d+)?)?$/.test(path),
+    }],
+  },
+  {
+    key: 'pillar.networks',
+    modules: [{
+      key: 'nav.rounds', href: '#/rounds', testid: 'nav-rounds',
+      /* Every member of a community proposes projects and votes. */
+      show: isMember,
+      active: (path) => path === '/rounds' || /^\/communities\/\d+\/rounds(\/|$)/.test(path),
+    }, {
+      key: 'nav.conversations', href: '#/conversations', testid: 'nav-conversations',
+      show: isMember,
+      active: (path) => path === '/conversations' || /^\/communities\/\d+\/conversations(\/|$)/.test(path),
+    }],
   },
 ];
 
@@ -34,7 +56,19 @@ const ROUTES = [
   { pattern: /^\/communities$/, view: communitiesView },
   { pattern: /^\/communities\/(\d+)$/, view: communityView },
   { pattern: /^\/communities\/(\d+)\/buildings\/(\d+)$/, view: buildingView },
+  { pattern: /^\/rounds$/, view: roundsIndexView },
+  { pattern: /^\/communities\/(\d+)\/rounds$/, view: roundsView },
+  { pattern: /^\/communities\/(\d+)\/rounds\/(\d+)$/, view: roundView },
+  { pattern: /^\/conversations$/, view: conversationsIndexView },
+  { pattern: /^\/communities\/(\d+)\/conversations$/, view: conversationsView },
+  { pattern: /^\/communities\/(\d+)\/conversations\/(\d+)$/, view: conversationView },
 ];
+
+/* Where a signed-in user starts: staff at the communities they look after,
+   everyone else at their community's micro-fund. */
+function homePath() {
+  return isStaff(state.user) ? '/communities' : '/rounds';
+}
 
 /* Roles that may change the community structure (docs/api.md). */
 const CHANGER_ROLES = new Set(['admin', 'street', 'worker']);
@@ -99,24 +133,30 @@ function canChange(community) {
 function renderTopBar() {
   const path = currentPath();
   const items = [
-    h('a', { class: 'brand', href: state.user ? '#/communities' : '#/login' },
+    h('a', { class: 'brand', href: state.user ? `#${homePath()}` : '#/login' },
       h('img', { src: '/favicon.svg', alt: '', width: 28, height: 28 }),
       h('span', { text: t('app.name') })),
   ];
 
   if (state.user) {
-    items.push(
-      h('nav', { class: 'pillars', 'aria-label': t('nav.label') },
-        h('ul', null, PILLARS.map((p) =>
-          h('li', { class: 'pillar' },
-            h('span', { class: 'pillar-name', id: `pillar-${p.key}` }, t(p.key)),
-            h('ul', { 'aria-labelledby': `pillar-${p.key}` }, p.modules.map((m) =>
-              h('li', null, h('a', {
-                href: m.href,
-                dataset: { testid: m.testid },
-                'aria-current': path.startsWith(m.prefix) ? 'page' : false,
-              }, t(m.key))))))))),
-    );
+    /* Only the modules this user can use; a pillar with none is left out. */
+    const pillars = PILLARS
+      .map((p) => ({ ...p, modules: p.modules.filter((m) => !m.show || m.show(state.user)) }))
+      .filter((p) => p.modules.length > 0);
+    if (pillars.length > 0) {
+      items.push(
+        h('nav', { class: 'pillars', 'aria-label': t('nav.label') },
+          h('ul', null, pillars.map((p) =>
+            h('li', { class: 'pillar' },
+              h('span', { class: 'pillar-name', id: `pillar-${p.key}` }, t(p.key)),
+              h('ul', { 'aria-labelledby': `pillar-${p.key}` }, p.modules.map((m) =>
+                h('li', null, h('a', {
+                  href: m.href,
+                  dataset: { testid: m.testid },
+                  'aria-current': m.active(path) ? 'page' : false,
+                }, t(m.key))))))))),
+      );
+    }
   }
 
   const other = otherLang();
@@ -165,7 +205,7 @@ function onLogin(session) {
   renderTopBar();
   const next = state.next;
   state.next = '';
-  navigate(next || '/communities');
+  navigate(next || homePath());
 }
 
 let renderSeq = 0;
@@ -176,7 +216,7 @@ async function render(opts = {}) {
   const seq = ++renderSeq;
   let path = currentPath();
   if (path === '') {
-    path = state.user ? '/communities' : '/login';
+    path = state.user ? homePath() : '/login';
     history.replaceState(null, '', `#${path}`); /* no hashchange, no second render */
   }
 
@@ -197,7 +237,7 @@ async function render(opts = {}) {
     return;
   }
   if (route && route.view === loginView && state.user) {
-    navigate('/communities');
+    navigate(homePath());
     return;
   }
 

@@ -51,7 +51,9 @@ static void get_conversations(struct req *r)
 	json_t *list;
 	if (open_community(r, &c, MEMBER, &e) < 0 || conversation_list(r->db, &list, c.id, &e) < 0)
 		return http_reply_err(r, &e);
-	http_reply_json(r, 200, json_pack("{s:o, s:b}", "conversations", list, "can_manage",
+	http_reply_json(r, 200, json_pack("{s:o, s:{s:I, s:s}, s:b}", "conversations", list,
+					  "community", "id", (json_int_t)c.id, "name", c.name,
+					  "can_manage",
 					  auth_changes_community(r->user, c.id, c.street_id)));
 }
 

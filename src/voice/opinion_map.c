@@ -133,7 +133,8 @@ int opinion_map_json(struct store *db, json_t **out, const struct conversation *
 						     "disagree", sids, texts, nsids));
 	for (size_t j = 0; j < map.n_statements && json_array_size(divisive) < 5; j++) {
 		uint32_t s = map.divisive_order[j];
-		if (map.divisiveness[s] > 0)
+		/* divisive means both sides are there, not groups of unequal size */
+		if (map.divisiveness[s] > 0 && map.n_agree[s] > 0 && map.n_disagree[s] > 0)
 			json_array_append_new(divisive,
 					      statement_json(&map, &mx, s, NULL, sids, texts, nsids));
 	}

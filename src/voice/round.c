@@ -456,13 +456,16 @@ int round_result(struct store *db, json_t **out, const struct round_info *r, str
 	if (round_instance(db, &in, r, a, e) < 0)
 		return -1;
 	if (in.nvoters == 0) {
-		*out = json_pack("{s:s, s:I, s:I, s:I, s:[], s:[]}", "rule", r->rule, "budget",
-				 (json_int_t)r->budget, "cost", (json_int_t)0, "voters",
-				 (json_int_t)0, "funded", "projects");
-		return 0;
-	}
-	if (budget_allocate(&res, &in, &opt, a, e) < 0)
+		/* nobody voted: every project is listed, unfunded for want of support */
+		res = (struct budget_result){ .budget = r->budget, .nprojects = in.nprojects,
+					      .exhaustive = true };
+		res.decision = arena_zalloc(a, (in.nprojects ? in.nprojects : 1) *
+						       sizeof(*res.decision));
+		for (size_t k = 0; k < in.nprojects; k++)
+			res.decision[k].reason = BUDGET_NO_SUPPORT;
+	} else if (budget_allocate(&res, &in, &opt, a, e) < 0) {
 		return -1;
+	}
 	projects = json_array();
 	funded = json_array();
 	for (size_t k = 0; k < res.nfunded; k++)
@@ -477,7 +480,10 @@ int round_result(struct store *db, json_t **out, const struct round_info *r, str
 	while ((rc = stmt_step(st, e)) == STORE_ROW && i < res.nprojects) {
 		const struct budget_decision *d = &res.decision[i];
 		struct strbuf why = STRBUF_INIT;
-		budget_explain(&why, &res, &in, i);
+		if (in.nvoters)
+			budget_explain(&why, &res, &in, i);
+		else
+			strbuf_addstr(&why, "not funded: nobody has voted yet");
 		json_t *p = json_pack("{s:I, s:s, s:I, s:b, s:s, s:I, s:I, s:s}", "id",
 				      (json_int_t)stmt_int(st, 0), "title", stmt_text(st, 2), "cost",
 				      (json_int_t)stmt_int(st, 1), "funded", d->funded, "reason",
@@ -488,11 +494,15 @@ int round_result(struct store *db, json_t **out, const struct round_info *r, str
 			json_object_set_new(p, "left", json_integer(d->left));
 		if (d->reason == BUDGET_BOUGHT) {
 			json_object_set_new(p, "price", json_integer(d->price.cents));
+			json_object_set_new(p, "price_exact", json_boolean(d->price.exact));
 			json_object_set_new(p, "paid_price", json_integer(d->paid_price));
 			json_object_set_new(p, "paid_all", json_integer(d->paid_all));
+			json_object_set_new(p, "paid_all_total", json_integer(d->paid_all_total.cents));
 		}
-		if (d->reason == BUDGET_UNAFFORDABLE)
+		if (d->reason == BUDGET_UNAFFORDABLE) {
 			json_object_set_new(p, "money", json_integer(d->money.cents));
+			json_object_set_new(p, "money_exact", json_boolean(d->money.exact));
+		}
 		json_array_append_new(projects, p);
 		i++;
 	}
@@ -506,6 +516,14 @@ int round_result(struct store *db, json_t **out, const struct round_info *r, str
 			 (json_int_t)r->budget, "cost", (json_int_t)res.cost, "voters",
 			 (json_int_t)in.nvoters, "funded", funded, "projects", projects, "exhaustive",
 			 res.exhaustive, "steps", (json_int_t)res.steps);
+	/* Equal Shares: each voter's share of the run whose outcome this is,
+	 * floor(share * 100) in 1/100 fen */
+	if (in.nvoters && res.rule != BUDGET_GREEDY) {
+		__int128 hundred = (__int128)res.voter_budget.num * 100;
+		int64_t den = res.voter_budget.den ? res.voter_budget.den : 1;
+		json_object_set_new(*out, "voter_share", json_integer((json_int_t)(hundred / den)));
+		json_object_set_new(*out, "voter_share_exact", json_boolean(hundred % den == 0));
+	}
 	return 0;
 }
 

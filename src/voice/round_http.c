@@ -45,7 +45,9 @@ static void get_rounds(struct req *r)
 	json_t *list;
 	if (open_community(r, &c, MEMBER, &e) < 0 || round_list(r->db, &list, c.id, &e) < 0)
 		return http_reply_err(r, &e);
-	http_reply_json(r, 200, json_pack("{s:o}", "rounds", list));
+	http_reply_json(r, 200, json_pack("{s:o, s:{s:I, s:s}, s:b}", "rounds", list, "community",
+					  "id", (json_int_t)c.id, "name", c.name, "can_manage",
+					  auth_changes_community(r->user, c.id, c.street_id)));
 }
 
 static void post_round(struct req *r)
