@@ -46,14 +46,16 @@ static const char sql_vote[] =
 	" voted_at) VALUES (?, ?, ?, ?, ?, ?)"
 	" ON CONFLICT (statement_id, user_id) DO UPDATE SET vote = excluded.vote,"
 	" voted_at = excluded.voted_at";
+/* The ordering works over a derived table: PostgreSQL, unlike SQLite, does
+ * not let ORDER BY expressions use the select list's aliases. */
 static const char sql_next[] =
-	"SELECT s.id, s.text,"
+	"SELECT id, text, n FROM (SELECT s.id AS id, s.text AS text,"
 	" (SELECT COUNT(*) FROM statement_votes v WHERE v.statement_id = s.id) AS n,"
 	" (SELECT COUNT(*) FROM statement_votes v WHERE v.statement_id = s.id AND v.vote = 1) AS a,"
 	" (SELECT COUNT(*) FROM statement_votes v WHERE v.statement_id = s.id AND v.vote = -1) AS d"
 	" FROM statements s WHERE s.conversation_id = ? AND s.status = 'accepted'"
 	" AND NOT EXISTS (SELECT 1 FROM statement_votes m WHERE m.statement_id = s.id AND m.user_id = ?)"
-	" ORDER BY n, (a + 1) * (d + 1) DESC, s.id";
+	") AS t ORDER BY n, (a + 1) * (d + 1) DESC, id";
 static const char sql_matrix_statements[] =
 	"SELECT id, text FROM statements WHERE conversation_id = ? AND status = 'accepted' ORDER BY id";
 static const char sql_matrix_votes[] =
