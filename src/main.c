@@ -390,6 +390,7 @@ static int cmd_serve(const struct opts *o)
 		.tables = all_route_tables,
 		.ntables = all_route_tables_n,
 		.hooks = { .load_session = auth_http_load_session },
+		.start_ns = main_start_ns,
 	};
 	if (!cfg.web_dir)
 		log_warn("no web folder at %s; serving the API only", o->web);
@@ -494,9 +495,12 @@ static int cmd_simple(const char *cmd, const struct opts *o, int n, char **pos)
 	return rc;
 }
 
+static int64_t main_start_ns;
+
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
+	main_start_ns = time_mono_ns();
 	int npos = 0, h;
 
 	if (sodium_init() < 0) {

@@ -136,6 +136,7 @@ struct http_config {
 	unsigned rate_per_sec;   /* per address; 0 disables */
 	bool trust_proxy;        /* take the client from X-Forwarded-For */
 	bool secure_cookies;     /* behind TLS: add Secure to cookies */
+	int64_t start_ns;        /* monotonic time the process started (for the log) */
 	const struct route_table *const *tables;
 	size_t ntables;
 	struct http_hooks hooks;

@@ -644,8 +644,9 @@ int http_serve(const struct http_config *cfg, struct err *e)
 			strerror(errno));
 		goto out;
 	}
-	log_info("serving on http://%s with %u threads (ready in %.1f ms)", cfg->listen, threads,
-		 (double)(time_mono_ns() - started_ns) / 1e6);
+	log_info("serving on http://%s with %u threads (ready %.1f ms after main() began)",
+		 cfg->listen, threads,
+		 (double)(time_mono_ns() - (cfg->start_ns ? cfg->start_ns : started_ns)) / 1e6);
 	while (sigwait(&set, &sig) != 0)
 		;
 	log_info("signal %d: finishing requests in flight", sig);
