@@ -25,6 +25,9 @@
 #include <termios.h>
 #include <unistd.h>
 
+/* When main() began, for the "ready" figure of `linli serve`. */
+static int64_t main_start_ns;
+
 struct opts {
 	const char *db, *listen, *web, *access_log, *synchronous;
 	const char *display, *community, *title;
@@ -494,8 +497,6 @@ static int cmd_simple(const char *cmd, const struct opts *o, int n, char **pos)
 		return fail(&e);
 	return rc;
 }
-
-static int64_t main_start_ns;
 
 int main(int argc, char **argv)
 {
