@@ -8,6 +8,7 @@
 #include "core/utf8.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <semaphore.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -31,11 +32,13 @@ static const char sql_session_insert[] =
 static const char sql_session_expire[] = "DELETE FROM sessions WHERE expires_at <= ?";
 static const char sql_session_load[] =
 	"SELECT s.id, s.user_id, s.csrf, u.username, u.display_name,"
-	" g.role, g.scope, g.scope_id, g.community_id, g.street_id"
+	" g.role, g.scope, g.scope_id, g.community_id, g.street_id, s.expires_at"
 	" FROM sessions s JOIN users u ON u.id = s.user_id"
 	" LEFT JOIN grants g ON g.user_id = u.id"
 	" WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0 ORDER BY g.id";
 static const char sql_session_delete[] = "DELETE FROM sessions WHERE id = ?";
+
+static void cache_invalidate(void);
 
 static const char *const role_names[ROLE_COUNT] = {
 	"admin", "street", "worker", "grid", "lead", "volunteer", "resident", "expert",
@@ -308,6 +311,7 @@ int auth_user_passwd(struct store *db, const char *username, const char *passwor
 	struct stmt *st;
 	int64_t id;
 
+	cache_invalidate();
 	if (auth_check_password(password, e) < 0 || auth_user_find(db, &id, username, e) < 0 ||
 	    hash_password(hash, password, e) < 0 || store_begin(db, e) < 0)
 		return -1;
@@ -476,6 +480,7 @@ int auth_session_load(struct store *db, const struct principal **out, const char
 			*csrf = arena_strdup(a, stmt_text(st, 2));
 			p->username = arena_strdup(a, stmt_text(st, 3));
 			p->display_name = arena_strdup(a, stmt_text(st, 4));
+			p->expires_at = stmt_int(st, 10);
 		}
 		if (stmt_is_null(st, 5))
 			continue;
@@ -501,8 +506,99 @@ int auth_session_load(struct store *db, const struct principal **out, const char
 	return 0;
 }
 
+/* ---- the session cache ---- */
+
+enum { CACHE_SLOTS = 64, CACHE_GRANTS = 8 };
+
+struct cached_session {
+	char token_hash[65];
+	uint64_t generation;
+	int64_t until_ns, expires_at;
+	struct principal p;
+	struct grant grants[CACHE_GRANTS];
+	char username[40], display_name[200], csrf[48];
+};
+
+static _Thread_local struct cached_session *session_cache;
+static _Atomic uint64_t cache_generation = 1;
+
+/* Every thread's cached sessions stop counting (logout, new password). */
+static void cache_invalidate(void)
+{
+	atomic_fetch_add(&cache_generation, 1);
+}
+
+static void cache_free(void *p)
+{
+	free(p);
+}
+
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+static void cache_key_make(void)
+{
+	pthread_key_create(&cache_key, cache_free);
+}
+
+static struct cached_session *cache_slot(const char *th)
+{
+	if (!session_cache) {
+		pthread_once(&cache_once, cache_key_make);
+		session_cache = xcalloc(CACHE_SLOTS, sizeof(*session_cache));
+		pthread_setspecific(cache_key, session_cache); /* freed when the thread ends */
+	}
+	unsigned h = 0;
+	for (int i = 0; i < 8; i++)
+		h = h * 16 + (unsigned)(th[i] <= '9' ? th[i] - '0' : th[i] - 'a' + 10);
+	return &session_cache[h % CACHE_SLOTS];
+}
+
+int auth_session_load_cached(struct store *db, const struct principal **out, const char **csrf,
+			     const char *token, struct arena *a, struct err *e)
+{
+	char th[65];
+	int64_t now_ns = time_mono_ns();
+	uint64_t gen = atomic_load(&cache_generation);
+	struct cached_session *c;
+
+	token_hash(th, token);
+	c = cache_slot(th);
+	if (c->generation == gen && c->until_ns > now_ns && c->expires_at > time_now() &&
+	    !strcmp(c->token_hash, th)) {
+		struct principal *p = arena_alloc(a, sizeof(*p));
+		*p = c->p;
+		p->grants = arena_alloc(a, (p->ngrants ? p->ngrants : 1) * sizeof(*p->grants));
+		memcpy(p->grants, c->grants, p->ngrants * sizeof(*p->grants));
+		p->username = arena_strdup(a, c->username);
+		p->display_name = arena_strdup(a, c->display_name);
+		*csrf = arena_strdup(a, c->csrf);
+		*out = p;
+		return 0;
+	}
+	if (auth_session_load(db, out, csrf, token, a, e) < 0)
+		return -1;
+	const struct principal *p = *out;
+	/* Only what fits is cached; a user with many grants is simply looked
+	 * up every time. */
+	if (p && p->ngrants <= CACHE_GRANTS && strlen(p->username) < sizeof(c->username) &&
+	    strlen(p->display_name) < sizeof(c->display_name) && strlen(*csrf) < sizeof(c->csrf)) {
+		memcpy(c->token_hash, th, sizeof(th));
+		c->generation = gen;
+		c->until_ns = now_ns + (int64_t)AUTH_CACHE_SECONDS * 1000000000;
+		c->expires_at = p->expires_at;
+		c->p = *p;
+		memcpy(c->grants, p->grants, p->ngrants * sizeof(*p->grants));
+		strcpy(c->username, p->username);
+		strcpy(c->display_name, p->display_name);
+		strcpy(c->csrf, *csrf);
+	}
+	return 0;
+}
+
 int auth_logout(struct store *db, const struct principal *p, const char *ip, struct err *e)
 {
+	cache_invalidate();
 	struct stmt *st;
 	if (store_begin(db, e) < 0)
 		return -1;

@@ -31,6 +31,7 @@ enum {
 	AUTH_FAIL_PER_ADDRESS = 20,
 	AUTH_PASSWORD_MIN = 8,                /* characters */
 	AUTH_PASSWORD_MAX = 128,
+	AUTH_CACHE_SECONDS = 2,               /* see auth_session_load_cached */
 };
 
 enum role {
@@ -58,6 +59,7 @@ struct grant {
 struct principal {
 	int64_t user_id;
 	int64_t session_id;
+	int64_t expires_at; /* the session's end, UTC seconds */
 	const char *username;
 	const char *display_name;
 	struct grant *grants;
@@ -145,6 +147,17 @@ int auth_login(struct store *db, struct session_new *out,
 int auth_session_load(struct store *db, const struct principal **out,
 		      const char **csrf, const char *token, struct arena *a,
 		      struct err *e);
+
+/*
+ * auth_session_load() through a small per-thread cache: a session found in
+ * the database is served from memory for up to AUTH_CACHE_SECONDS.  A
+ * logout or a password change in this process invalidates every thread's
+ * cache at once; one made by another process (several linli on one
+ * PostgreSQL) takes effect here within AUTH_CACHE_SECONDS.
+ */
+int auth_session_load_cached(struct store *db, const struct principal **out,
+			     const char **csrf, const char *token, struct arena *a,
+			     struct err *e);
 
 /* Ends a session. */
 int auth_logout(struct store *db, const struct principal *p, const char *ip,

@@ -63,7 +63,7 @@ static void delete_session(struct req *r)
 
 int auth_http_load_session(struct req *r, struct err *e)
 {
-	return auth_session_load(r->db, &r->user, &r->csrf, r->session_token, &r->arena, e);
+	return auth_session_load_cached(r->db, &r->user, &r->csrf, r->session_token, &r->arena, e);
 }
 
 static const struct route routes[] = {

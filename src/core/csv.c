@@ -107,8 +107,8 @@ int csv_decode(struct strbuf *out, enum csv_encoding *enc, const char *buf, size
 			size_t off = (size_t)(in - buf), line_start;
 			size_t line = line_of(buf, len, off, &line_start);
 			err_set(e, ERR_INVALID, FIELD,
-				"line %zu is neither UTF-8 nor GB18030 (byte 0x%02X, byte %zu of the "
-				"line); save the file as CSV UTF-8",
+				"line %zu is neither UTF-8 nor GB18030 (byte 0x%02X, byte %zu "
+				"of the line); save the file as CSV UTF-8",
 				line, (unsigned)u[off], off - line_start + 1);
 			goto out;
 		}
@@ -220,7 +220,7 @@ static int quoted(struct csv_reader *r, size_t col, size_t start, struct err *e)
 
 int csv_next(struct csv_reader *r, struct csv_record *out, struct err *e)
 {
-	size_t count = 0;
+	size_t count = 0, line;
 	int rc = -1;
 
 	if (r->failed) {
@@ -234,13 +234,13 @@ int csv_next(struct csv_reader *r, struct csv_record *out, struct err *e)
 	if (!r->fields)
 		r->fields = xmalloc(CSV_COLUMNS_MAX * sizeof(*r->fields));
 	strbuf_reset(&r->text);
-	out->line = r->line;
+	line = r->line;
 
 	for (;;) {
 		size_t start = r->text.len, col = count + 1;
 		if (count == CSV_COLUMNS_MAX) {
-			err_set(e, ERR_INVALID, FIELD, "line %zu has more than %d columns",
-				out->line, CSV_COLUMNS_MAX);
+			err_set(e, ERR_INVALID, FIELD, "line %zu has more than %d columns", line,
+				CSV_COLUMNS_MAX);
 			goto out;
 		}
 		if (r->pos < r->len && r->buf[r->pos] == '"') {
@@ -272,6 +272,7 @@ int csv_next(struct csv_reader *r, struct csv_record *out, struct err *e)
 		r->fields[i].ptr = r->text.buf + off;
 		off += r->fields[i].len + 1;
 	}
+	out->line = line;
 	out->count = count;
 	out->fields = r->fields;
 	rc = 1;

@@ -89,10 +89,10 @@ struct csv_reader {
 	const char *buf; /* borrowed; see csv_reader_init */
 	size_t len;
 	size_t pos;
-	size_t line;               /* the line at pos, from 1 */
-	bool failed;               /* an error was reported; csv_next keeps failing */
-	struct strbuf text;        /* the current record's fields, each NUL-ended */
-	struct csv_field *fields;  /* CSV_COLUMNS_MAX, allocated on first use */
+	size_t line;              /* the line at pos, from 1 */
+	bool failed;              /* an error was reported; csv_next keeps failing */
+	struct strbuf text;       /* the current record's fields, each NUL-ended */
+	struct csv_field *fields; /* CSV_COLUMNS_MAX, allocated on first use */
 };
 
 /*
@@ -126,8 +126,8 @@ enum {
 struct csv_writer {
 	struct strbuf *out; /* borrowed: records are appended to it */
 	unsigned flags;
-	size_t col;        /* fields written in the current record */
-	size_t rec_start;  /* out->len when the current record began */
+	size_t col;         /* fields written in the current record */
+	size_t rec_start;   /* out->len when the current record began */
 };
 
 /* Prepares w to append to out (borrowed, must outlive w), and writes the byte

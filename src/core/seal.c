@@ -10,7 +10,6 @@
  */
 #include "core/seal.h"
 
-#include "core/strbuf.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -46,10 +45,10 @@ struct secrets {
 };
 
 struct seal_keyring {
-	char *path;         /* the key file; owned */
-	struct secrets *s;  /* sodium_malloc, read-only between changes */
-	bool have[SEAL_KEYS_MAX + 1];
-	uint8_t current;    /* the highest id held */
+	char *path;                   /* the key file; owned */
+	struct secrets *s;            /* sodium_malloc, read-only between changes */
+	bool have[SEAL_KEYS_MAX + 1]; /* by id */
+	uint8_t current;              /* the highest id held */
 };
 
 static_assert(SEAL_KEY_BYTES == crypto_kdf_KEYBYTES, "master keys are kdf keys");
@@ -115,9 +114,9 @@ static size_t format_file(char *buf, const struct seal_keyring *kr)
 {
 	size_t n = 0;
 	n += (size_t)snprintf(buf + n, FILE_MAX - n,
-			      "# linli seal keys: secret.  Keep mode 0600.  Back it up apart from the "
-			      "database:\n# without it the sealed fields cannot be read, and with "
-			      "it anyone can read them.\n"
+			      "# linli seal keys: secret.  Keep mode 0600.  Back it up apart "
+			      "from the database:\n# without it the sealed fields cannot be "
+			      "read, and with it anyone can read them.\n"
 			      "hash ");
 	sodium_bin2hex(buf + n, FILE_MAX - n, kr->s->hash_secret, SEAL_KEY_BYTES);
 	n += 2 * SEAL_KEY_BYTES;
@@ -203,7 +202,8 @@ static int save(const struct seal_keyring *kr, bool replace, struct err *e)
 		}
 	} else if (link(tmp, kr->path) < 0) {
 		if (errno == EEXIST)
-			err_set(e, ERR_CONFLICT, FIELD, "the key file exists already; not replaced");
+			err_set(e, ERR_CONFLICT, FIELD,
+				"the key file exists already; not replaced");
 		else
 			err_set(e, ERR_INTERNAL, NULL, "cannot create the key file: %s",
 				strerror(errno));
@@ -334,7 +334,8 @@ int seal_keyring_load(struct seal_keyring **out, const char *path, struct err *e
 			break;
 		len += (size_t)r;
 		if (len == FILE_MAX) {
-			err_set(e, ERR_INVALID, FIELD, "the key file is too large to be a key file");
+			err_set(e, ERR_INVALID, FIELD,
+				"the key file is too large to be a key file");
 			goto out;
 		}
 	}

@@ -18,7 +18,9 @@
  * bits, so random nonces never collide in practice).  The associated data is
  * the version, the key id and a context string chosen by the caller (the
  * column, e.g. "resident.id_number"), so a value copied into another column
- * does not open, and a changed key id is detected like any other change.
+ * does not open, and a changed key id is detected like any other change.  (A
+ * value moved to another row of the same column does open: where that
+ * matters, put the row's id in the context.)
  * The base64 decoding is strict: a one-character change anywhere is refused.
  *
  * seal_hash() is a keyed BLAKE2b (crypto_generichash) under a key derived

@@ -15,16 +15,16 @@
 #include <string.h>
 
 enum {
-	OTHER = 0x01,       /* marker: a character that is not ASCII */
+	OTHER = 0x01, /* marker: a character that is not ASCII */
 	SCAN_MAX = IDCARD_LEN,
 };
 
 static const char FIELD[] = "id_number";
 
 struct scan {
-	char c[SCAN_MAX];   /* the first SCAN_MAX characters, ASCII or OTHER */
-	size_t n;           /* characters in the input (may exceed SCAN_MAX) */
-	bool sci;           /* holds '+' and 'E': a spreadsheet's 1.1E+17 */
+	char c[SCAN_MAX]; /* the first SCAN_MAX characters, ASCII or OTHER */
+	size_t n;         /* characters in the input (may exceed SCAN_MAX) */
+	bool sci;         /* holds '+' and 'E': a spreadsheet's 1.1E+17 */
 };
 
 static bool is_blank(char c)
@@ -131,7 +131,8 @@ static int check_date(const char *date, int32_t today, struct err *e)
 			       date, m);
 	if (d < 1 || d > days_in_month(y, m))
 		return err_set(e, ERR_INVALID, FIELD,
-			       "ID number: birth date %.8s is not a date (month %02d of %04d has %d days)",
+			       "ID number: birth date %.8s is not a date "
+			       "(month %02d of %04d has %d days)",
 			       date, m, y, days_in_month(y, m));
 	if (ymd < IDCARD_MIN_BIRTH)
 		return err_set(e, ERR_INVALID, FIELD, "ID number: birth date %.8s is before 1900",
@@ -182,7 +183,8 @@ int idcard_normalize(char out[IDCARD_LEN + 1], const char *in, size_t len,
 	}
 	if (sc.n != IDCARD_LEN && sc.n != IDCARD_LEGACY_LEN) {
 		err_set(e, ERR_INVALID, FIELD,
-			"ID number must have 18 characters (15 on a first-generation card), not %zu",
+			"ID number must have 18 characters (15 on a first-generation card), "
+			"not %zu",
 			sc.n);
 		goto out;
 	}

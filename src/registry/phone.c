@@ -62,13 +62,14 @@ int phone_normalize(char out[PHONE_LEN + 1], const char *in, size_t len, struct 
 			continue;
 		} else if (s[i] > 0x20 && s[i] < 0x7f) {
 			err_set(e, ERR_INVALID, FIELD,
-				"phone: character %zu ('%c') is not allowed; write digits, spaces and "
-				"hyphens",
+				"phone: character %zu ('%c') is not allowed; write digits, "
+				"spaces and hyphens",
 				pos, s[i]);
 			goto out;
 		} else {
 			err_set(e, ERR_INVALID, FIELD,
-				"phone: character %zu is not allowed; write digits, spaces and hyphens",
+				"phone: character %zu is not allowed; write digits, spaces "
+				"and hyphens",
 				pos);
 			goto out;
 		}
