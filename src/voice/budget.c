@@ -180,13 +180,20 @@ out:
 
 /* ---- the Method of Equal Shares ---- */
 
-/* What every run shares: supporters of each project, and who takes part. */
+/*
+ * What every run shares.  Voters with the same ballot (the same set of
+ * projects) always hold the same budget, so they are taken together as one
+ * ballot with a weight, as pabutools does with its multiplicities; in a city
+ * many people approve the same one or two projects.
+ */
 struct mes_prep {
 	const struct pb_instance *in;
-	size_t n, m;
-	size_t *sup_off; /* [m + 1] */
-	uint32_t *sup;   /* voter indices, project by project */
-	bool *eligible;  /* cost > 0 and at least one supporter */
+	size_t n, m;       /* distinct ballots, projects */
+	uint32_t *weight;  /* [n] voters casting each ballot */
+	size_t *sup_off;   /* [m + 1] */
+	uint32_t *sup;     /* ballot indices, project by project */
+	uint64_t *approvals; /* [m] voters approving each project */
+	bool *eligible;    /* cost > 0 and at least one supporter */
 };
 
 enum { P_OUT, P_ACTIVE, P_BOUGHT, P_DROPPED };
@@ -220,39 +227,102 @@ struct mes_run {
 	struct budget_decision *dec; /* explanations, when wanted */
 };
 
-static int prep_init(struct mes_prep *pr, const struct pb_instance *in, struct err *e)
+struct ballot_sort {
+	const uint32_t *canon; /* every ballot's projects, sorted */
+	const size_t *off;     /* [voters + 1] into canon */
+};
+
+static int cmp_ballot(const void *x, const void *y, void *arg)
 {
-	size_t total = 0;
+	const struct ballot_sort *b = arg;
+	uint32_t u = *(const uint32_t *)x, v = *(const uint32_t *)y;
+	size_t nu = b->off[u + 1] - b->off[u], nv = b->off[v + 1] - b->off[v];
+	if (nu != nv)
+		return nu < nv ? -1 : 1;
+	int c = memcmp(b->canon + b->off[u], b->canon + b->off[v], nu * sizeof(*b->canon));
+	return c ? c : (u > v) - (u < v);
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	return (a > b) - (a < b);
+}
+
+static void prep_init(struct mes_prep *pr, const struct pb_instance *in)
+{
+	size_t nv = in->nvoters, total = 0;
 	memset(pr, 0, sizeof(*pr));
 	pr->in = in;
-	pr->n = in->nvoters;
 	pr->m = in->nprojects;
-	pr->sup_off = xcalloc(pr->m + 1, sizeof(*pr->sup_off));
-	pr->eligible = xcalloc(pr->m ? pr->m : 1, sizeof(*pr->eligible));
-	for (size_t v = 0; v < pr->n; v++) {
-		for (size_t i = 0; i < in->voter[v].n; i++)
-			pr->sup_off[in->voter[v].item[i] + 1]++;
+
+	/* group identical ballots */
+	size_t *off = xmalloc((nv + 1) * sizeof(*off));
+	for (size_t v = 0; v < nv; v++) {
+		off[v] = total;
 		total += in->voter[v].n;
+	}
+	off[nv] = total;
+	uint32_t *canon = xmalloc((total ? total : 1) * sizeof(*canon));
+	for (size_t v = 0; v < nv; v++) {
+		memcpy(canon + off[v], in->voter[v].item, in->voter[v].n * sizeof(*canon));
+		qsort(canon + off[v], in->voter[v].n, sizeof(*canon), cmp_u32);
+	}
+	uint32_t *byballot = xmalloc((nv ? nv : 1) * sizeof(*byballot));
+	for (size_t v = 0; v < nv; v++)
+		byballot[v] = (uint32_t)v;
+	struct ballot_sort bs = { canon, off };
+	qsort_r(byballot, nv, sizeof(*byballot), cmp_ballot, &bs);
+	uint32_t *rep = xmalloc((nv ? nv : 1) * sizeof(*rep)); /* a voter per ballot */
+	pr->weight = xmalloc((nv ? nv : 1) * sizeof(*pr->weight));
+	for (size_t i = 0; i < nv; i++) {
+		uint32_t v = byballot[i], u = i ? byballot[i - 1] : 0;
+		size_t n = off[v + 1] - off[v];
+		if (i && n == off[u + 1] - off[u] &&
+		    !memcmp(canon + off[u], canon + off[v], n * sizeof(*canon))) {
+			pr->weight[pr->n - 1]++;
+			continue;
+		}
+		rep[pr->n] = v;
+		pr->weight[pr->n++] = 1;
+	}
+
+	/* the supporters of each project, as ballots */
+	pr->sup_off = xcalloc(pr->m + 1, sizeof(*pr->sup_off));
+	pr->approvals = xcalloc(pr->m ? pr->m : 1, sizeof(*pr->approvals));
+	pr->eligible = xcalloc(pr->m ? pr->m : 1, sizeof(*pr->eligible));
+	size_t nsup = 0;
+	for (size_t g = 0; g < pr->n; g++) {
+		uint32_t v = rep[g];
+		for (size_t i = off[v]; i < off[v + 1]; i++) {
+			pr->sup_off[canon[i] + 1]++;
+			pr->approvals[canon[i]] += pr->weight[g];
+		}
+		nsup += off[v + 1] - off[v];
 	}
 	for (size_t p = 0; p < pr->m; p++)
 		pr->sup_off[p + 1] += pr->sup_off[p];
-	pr->sup = xmalloc((total ? total : 1) * sizeof(*pr->sup));
+	pr->sup = xmalloc((nsup ? nsup : 1) * sizeof(*pr->sup));
 	size_t *fill = xmalloc((pr->m ? pr->m : 1) * sizeof(*fill));
 	memcpy(fill, pr->sup_off, pr->m * sizeof(*fill));
-	for (size_t v = 0; v < pr->n; v++)
-		for (size_t i = 0; i < in->voter[v].n; i++)
-			pr->sup[fill[in->voter[v].item[i]]++] = (uint32_t)v;
-	free(fill);
+	for (size_t g = 0; g < pr->n; g++)
+		for (size_t i = off[rep[g]]; i < off[rep[g] + 1]; i++)
+			pr->sup[fill[canon[i]]++] = (uint32_t)g;
 	for (size_t p = 0; p < pr->m; p++)
-		pr->eligible[p] = in->project[p].cost > 0 && pr->sup_off[p + 1] > pr->sup_off[p];
-	(void)e;
-	return 0;
+		pr->eligible[p] = in->project[p].cost > 0 && pr->approvals[p] > 0;
+	free(fill);
+	free(rep);
+	free(byballot);
+	free(canon);
+	free(off);
 }
 
 static void prep_release(struct mes_prep *pr)
 {
+	free(pr->weight);
 	free(pr->sup_off);
 	free(pr->sup);
+	free(pr->approvals);
 	free(pr->eligible);
 }
 
@@ -337,7 +407,7 @@ static void run_reset(struct mes_run *r, struct rational b0)
 		all = class_new(r);
 		bignat_set_u64(&r->budget[all], (uint64_t)b0.num);
 	}
-	r->members[all] = (uint32_t)pr->n;
+	r->members[all] = (uint32_t)pr->in->nvoters;
 	for (size_t v = 0; v < pr->n; v++)
 		r->voter_cls[v] = all;
 	r->nactive = 0;
@@ -347,7 +417,7 @@ static void run_reset(struct mes_run *r, struct rational b0)
 			continue;
 		/* everyone paying cost / supporters: key D / supporters */
 		r->key_n[p] = r->D;
-		r->key_k[p] = pr->sup_off[p + 1] - pr->sup_off[p];
+		r->key_k[p] = pr->approvals[p];
 		r->active[r->nactive++] = (uint32_t)p;
 	}
 	r->norder = 0;
@@ -357,13 +427,15 @@ static void run_reset(struct mes_run *r, struct rational b0)
 /* Brings class c's budget to the current D (see rescale). */
 static int catch_up(struct mes_run *r, uint32_t c, struct err *e)
 {
-	uint64_t acc = 1;
+	uint64_t acc = 1, next;
 	for (uint32_t j = r->epoch[c]; j < r->nfactor; j++) {
-		if (__builtin_mul_overflow(acc, r->factor[j], &acc)) {
-			if (bignat_mul_u64(&r->budget[c], &r->budget[c], acc, e))
-				return -1;
-			acc = r->factor[j];
+		if (!__builtin_mul_overflow(acc, r->factor[j], &next)) {
+			acc = next;
+			continue;
 		}
+		if (bignat_mul_u64(&r->budget[c], &r->budget[c], acc, e))
+			return -1;
+		acc = r->factor[j];
 	}
 	if (acc > 1 && bignat_mul_u64(&r->budget[c], &r->budget[c], acc, e))
 		return -1;
@@ -378,9 +450,12 @@ static int gather(struct mes_run *r, uint32_t p, struct err *e)
 	const struct mes_prep *pr = r->prep;
 	r->ntouched = 0;
 	for (size_t i = pr->sup_off[p]; i < pr->sup_off[p + 1]; i++) {
-		uint32_t c = r->voter_cls[pr->sup[i]];
-		if (c && r->cnt[c]++ == 0)
+		uint32_t g = pr->sup[i], c = r->voter_cls[g];
+		if (!c)
+			continue;
+		if (!r->cnt[c])
 			r->touched[r->ntouched++] = c;
+		r->cnt[c] += pr->weight[g];
 	}
 	for (uint32_t i = 0; i < r->ntouched; i++)
 		if (r->epoch[r->touched[i]] != r->nfactor && catch_up(r, r->touched[i], e))
@@ -426,30 +501,42 @@ static int cmp_active(const void *x, const void *y, void *arg)
 }
 
 /*
- * With p's supporters gathered and able to pay its cost, finds the price:
- * the t with sum(min(budget, t)) = cost.  Starting from an equal split,
- * every class holding less than the split so far pays all it has and leaves
- * the rest to share among fewer, which raises the split; repeated until
- * nobody else falls below it.  (t only rises, so a class below any split is
- * below the final one; pabutools' "poor/rich" computation.)  Sets key_n[p]
- * to the units the remaining k supporters share and key_k[p] to k.
+ * With p's supporters gathered, finds the price: the t with
+ * sum(min(budget, t)) = cost.  Starting from an equal split, every class
+ * holding less than the split so far pays all it has and leaves the rest to
+ * share among fewer, which raises the split; repeated until nobody else
+ * falls below it.  (t only rises, so a class below any split is below the
+ * final one: pabutools' "poor/rich" computation.)  Budgets are whole units,
+ * so "budget < rest / k" is "budget <= (rest - 1) / k" rounded down: one
+ * division per pass instead of a product per class.
+ *
+ * Returns 1 when everyone would have to pay all they have and it is still
+ * not enough: the supporters cannot afford p.  Else returns 0 with key_n[p]
+ * set to the units the remaining k supporters share and key_k[p] to k.
  */
 static int price(struct mes_run *r, uint32_t p, struct err *e)
 {
-	struct bignat *rest = &r->key_n[p], tmp;
+	struct bignat *rest = &r->key_n[p], tmp, below, one;
 	uint64_t k = 0;
 	uint32_t nrich = r->ntouched;
 	bool again = true;
 	for (uint32_t i = 0; i < r->ntouched; i++)
 		k += r->cnt[r->touched[i]];
+	if (k == 0)
+		return 1;
 	if (bignat_mul_u64(rest, &r->D, (uint64_t)r->prep->in->project[p].cost, e))
 		return -1;
+	bignat_set_u64(&one, 1);
 	while (again) {
+		/* rest >= 1 throughout: a class pays all only when that is below
+		 * rest / k.  The bound is refreshed once a pass: a stale one is
+		 * lower, so what falls below it falls below the final one too. */
+		bignat_sub(&tmp, rest, &one);
+		bignat_divmod_u64(&below, &tmp, k);
 		again = false;
 		for (uint32_t i = 0; i < nrich;) {
 			uint32_t c = r->touched[i];
-			/* budget < rest / k: pays all it has */
-			if (bignat_cmp_mul(&r->budget[c], k, rest, 1) >= 0) {
+			if (bignat_cmp(&r->budget[c], &below) > 0) {
 				i++;
 				continue;
 			}
@@ -459,10 +546,11 @@ static int price(struct mes_run *r, uint32_t p, struct err *e)
 			k -= r->cnt[c];
 			r->touched[i] = r->touched[--nrich];
 			r->touched[nrich] = c;
+			if (k == 0)
+				return 1;
 			again = true;
 		}
 	}
-	assert(k > 0);
 	r->key_k[p] = k;
 	return 0;
 }
@@ -533,12 +621,12 @@ static int buy(struct mes_run *r, uint32_t w, uint32_t round, struct err *e)
 		}
 	}
 	for (size_t i = pr->sup_off[w]; i < pr->sup_off[w + 1]; i++) {
-		uint32_t v = pr->sup[i], c = r->voter_cls[v];
+		uint32_t g = pr->sup[i], c = r->voter_cls[g];
 		if (!c || r->remap[c] == c)
 			continue;
-		r->voter_cls[v] = r->remap[c];
-		r->members[c]--;
-		r->members[r->remap[c]]++;
+		r->voter_cls[g] = r->remap[c];
+		r->members[c] -= pr->weight[g];
+		r->members[r->remap[c]] += pr->weight[g];
 	}
 	for (uint32_t i = 0; i < r->ntouched; i++) {
 		uint32_t c = r->touched[i];
@@ -567,7 +655,6 @@ static int buy(struct mes_run *r, uint32_t w, uint32_t round, struct err *e)
 static int mes_run(struct mes_run *r, struct rational b0, struct err *e)
 {
 	const struct pb_instance *in = r->prep->in;
-	struct bignat money, need;
 	uint32_t *tied = NULL;
 	int rc = -1;
 
@@ -582,17 +669,14 @@ static int mes_run(struct mes_run *r, struct rational b0, struct err *e)
 			uint32_t p = r->active[i];
 			if (best >= 0 && key_cmp(r, p, (uint32_t)best) > 0)
 				break;
-			if (gather(r, p, e) || gathered_money(&money, r, e) ||
-			    bignat_mul_u64(&need, &r->D, (uint64_t)in->project[p].cost, e))
-				goto out;
-			if (bignat_cmp(&money, &need) < 0) {
-				r->state[p] = P_DROPPED;
-				ungather(r);
-				continue;
-			}
-			if (price(r, p, e))
+			int unaffordable = gather(r, p, e) ? -1 : price(r, p, e);
+			if (unaffordable < 0)
 				goto out;
 			ungather(r);
+			if (unaffordable) {
+				r->state[p] = P_DROPPED;
+				continue;
+			}
 			r->active[keep++] = p;
 			int c = best < 0 ? -1 : key_cmp(r, p, (uint32_t)best);
 			if (c < 0) {
@@ -660,7 +744,7 @@ static int explain_rest(struct mes_run *r, struct budget_result *out, struct err
 	struct bignat money;
 	for (size_t p = 0; p < pr->m; p++) {
 		struct budget_decision *d = &out->decision[p];
-		d->score = (int64_t)(pr->sup_off[p + 1] - pr->sup_off[p]);
+		d->score = (int64_t)pr->approvals[p];
 		if (r->state[p] == P_BOUGHT)
 			continue;
 		if (!pr->eligible[p]) {
@@ -692,7 +776,7 @@ static int mes(struct budget_result *out, const struct pb_instance *in, bool add
 			       in->vote_type ? in->vote_type : "points");
 	if (in->nvoters == 0)
 		return err_set(e, ERR_INVALID, "vote", "the Method of Equal Shares needs voters");
-	prep_init(&pr, in, e);
+	prep_init(&pr, in);
 	run_init(&run, &pr);
 	for (;;) {
 		if (voter_budget(&b0, in, steps, step, e) || mes_run(&run, b0, e))

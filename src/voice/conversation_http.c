@@ -21,25 +21,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum access { MEMBER, CHANGER };
-
-static int open_community(struct req *r, struct community *c, enum access need, struct err *e)
-{
-	if (structure_community_get(r->db, c, r->param[0], &r->arena, e) < 0)
-		return -1;
-	if (!auth_member_of(r->user, c->id, c->street_id)) {
-		err_clear(e);
-		return err_set(e, ERR_NOT_FOUND, NULL, "no such community");
-	}
-	if (need == CHANGER && !auth_changes_community(r->user, c->id, c->street_id))
-		return err_set(e, ERR_FORBIDDEN, NULL, "only community workers do this");
-	return 0;
-}
-
 static int open_conversation(struct req *r, struct community *c, struct conversation *cv,
-			     enum access need, struct err *e)
+                             enum voice_access need, struct err *e)
 {
-	if (open_community(r, c, need, e) < 0)
+	if (voice_open_community(r, c, need, e) < 0)
 		return -1;
 	return conversation_get(r->db, cv, c->id, r->param[1], &r->arena, e);
 }
@@ -49,28 +34,29 @@ static void get_conversations(struct req *r)
 	struct community c;
 	struct err e = ERR_INIT;
 	json_t *list;
-	if (open_community(r, &c, MEMBER, &e) < 0 || conversation_list(r->db, &list, c.id, &e) < 0)
+	if (voice_open_community(r, &c, VOICE_MEMBER, &e) < 0 ||
+	    conversation_list(r->db, &list, c.id, &e) < 0)
 		return http_reply_err(r, &e);
-	http_reply_json(r, 200, json_pack("{s:o, s:{s:I, s:s}, s:b}", "conversations", list,
-					  "community", "id", (json_int_t)c.id, "name", c.name,
-					  "can_manage",
-					  auth_changes_community(r->user, c.id, c.street_id)));
+	http_reply_json(r, 200,
+	                json_pack("{s:o, s:{s:I, s:s}, s:b}", "conversations", list, "community",
+	                          "id", (json_int_t)c.id, "name", c.name, "can_manage",
+	                          auth_changes_community(r->user, c.id, c.street_id)));
 }
 
 static void post_conversation(struct req *r)
 {
 	const char *title = NULL, *description = NULL, *moderation = "strict";
 	const struct jfield f[] = {
-		{ "title", JF_STRING, true, 1, CONVERSATION_TITLE_MAX, &title },
-		{ "description", JF_STRING, false, 0, CONVERSATION_TEXT_MAX, &description },
-		{ "moderation", JF_STRING, false, 1, 16, &moderation },
+	    {"title", JF_STRING, true, 1, CONVERSATION_TITLE_MAX, &title},
+	    {"description", JF_STRING, false, 0, CONVERSATION_TEXT_MAX, &description},
+	    {"moderation", JF_STRING, false, 1, 16, &moderation},
 	};
 	struct community c;
 	struct err e = ERR_INIT;
 	int64_t id;
-	if (open_community(r, &c, CHANGER, &e) < 0 || http_body_take(r, f, 3, &e) < 0 ||
+	if (voice_open_community(r, &c, VOICE_CHANGER, &e) < 0 || http_body_take(r, f, 3, &e) < 0 ||
 	    conversation_add(r->db, &id, c.id, title, description, moderation, r->user->user_id,
-			     &e) < 0)
+	                     &e) < 0)
 		return http_reply_err(r, &e);
 	http_reply_json(r, 201, json_pack("{s:I, s:s}", "id", (json_int_t)id, "title", title));
 }
@@ -81,9 +67,9 @@ static void get_conversation(struct req *r)
 	struct conversation cv;
 	struct err e = ERR_INIT;
 	json_t *v;
-	if (open_conversation(r, &c, &cv, MEMBER, &e) < 0 ||
+	if (open_conversation(r, &c, &cv, VOICE_MEMBER, &e) < 0 ||
 	    conversation_view(r->db, &v, &cv, r->user->user_id,
-			      auth_changes_community(r->user, c.id, c.street_id), &e) < 0)
+	                      auth_changes_community(r->user, c.id, c.street_id), &e) < 0)
 		return http_reply_err(r, &e);
 	http_reply_json(r, 200, v);
 }
@@ -91,11 +77,11 @@ static void get_conversation(struct req *r)
 static void patch_conversation(struct req *r)
 {
 	const char *status = NULL;
-	const struct jfield f[] = { { "status", JF_STRING, true, 1, 16, &status } };
+	const struct jfield f[] = {{"status", JF_STRING, true, 1, 16, &status}};
 	struct community c;
 	struct conversation cv;
 	struct err e = ERR_INIT;
-	if (open_conversation(r, &c, &cv, CHANGER, &e) < 0 || http_body_take(r, f, 1, &e) < 0)
+	if (open_conversation(r, &c, &cv, VOICE_CHANGER, &e) < 0 || http_body_take(r, f, 1, &e) < 0)
 		return http_reply_err(r, &e);
 	if (strcmp(status, "closed"))
 		err_set(&e, ERR_INVALID, "status", "status can only become closed");
@@ -107,12 +93,13 @@ static void patch_conversation(struct req *r)
 static void post_statement(struct req *r)
 {
 	const char *text = NULL, *status;
-	const struct jfield f[] = { { "text", JF_STRING, true, 1, STATEMENT_MAX, &text } };
+	const struct jfield f[] = {{"text", JF_STRING, true, 1, STATEMENT_MAX, &text}};
 	struct community c;
 	struct conversation cv;
 	struct err e = ERR_INIT;
 	int64_t id;
-	if (open_conversation(r, &c, &cv, MEMBER, &e) < 0 || http_body_take(r, f, 1, &e) < 0 ||
+	if (open_conversation(r, &c, &cv, VOICE_MEMBER, &e) < 0 ||
+	    http_body_take(r, f, 1, &e) < 0 ||
 	    statement_add(r->db, &id, &status, &cv, r->user->user_id, text, &e) < 0)
 		return http_reply_err(r, &e);
 	http_reply_json(r, 201, json_pack("{s:I, s:s}", "id", (json_int_t)id, "status", status));
@@ -122,32 +109,35 @@ static void patch_statement(struct req *r)
 {
 	const char *status = NULL, *reason = NULL;
 	const struct jfield f[] = {
-		{ "status", JF_STRING, true, 1, 16, &status },
-		{ "reason", JF_STRING, true, 1, 200, &reason },
+	    {"status", JF_STRING, true, 1, 16, &status},
+	    {"reason", JF_STRING, true, 1, 200, &reason},
 	};
 	struct community c;
 	struct conversation cv;
 	struct err e = ERR_INIT;
-	if (open_conversation(r, &c, &cv, CHANGER, &e) < 0 || http_body_take(r, f, 2, &e) < 0 ||
+	if (open_conversation(r, &c, &cv, VOICE_CHANGER, &e) < 0 ||
+	    http_body_take(r, f, 2, &e) < 0 ||
 	    statement_moderate(r->db, &cv, r->param[2], status, reason, r->user->user_id,
-			       r->user->username, &e) < 0)
+	                       r->user->username, &e) < 0)
 		return http_reply_err(r, &e);
-	http_reply_json(r, 200, json_pack("{s:I, s:s}", "id", (json_int_t)r->param[2], "status",
-					  status));
+	http_reply_json(r, 200,
+	                json_pack("{s:I, s:s}", "id", (json_int_t)r->param[2], "status", status));
 }
 
 static void put_vote(struct req *r)
 {
 	int64_t vote = 0;
-	const struct jfield f[] = { { "vote", JF_INT, true, -1, 1, &vote } };
+	const struct jfield f[] = {{"vote", JF_INT, true, -1, 1, &vote}};
 	struct community c;
 	struct conversation cv;
 	struct err e = ERR_INIT;
-	if (open_conversation(r, &c, &cv, MEMBER, &e) < 0 || http_body_take(r, f, 1, &e) < 0 ||
+	if (open_conversation(r, &c, &cv, VOICE_MEMBER, &e) < 0 ||
+	    http_body_take(r, f, 1, &e) < 0 ||
 	    statement_vote(r->db, &cv, r->param[2], r->user->user_id, (int)vote, &e) < 0)
 		return http_reply_err(r, &e);
-	http_reply_json(r, 200, json_pack("{s:I, s:I}", "statement", (json_int_t)r->param[2], "vote",
-					  (json_int_t)vote));
+	http_reply_json(r, 200,
+	                json_pack("{s:I, s:I}", "statement", (json_int_t)r->param[2], "vote",
+	                          (json_int_t)vote));
 }
 
 static void get_next(struct req *r)
@@ -156,7 +146,7 @@ static void get_next(struct req *r)
 	struct conversation cv;
 	struct err e = ERR_INIT;
 	json_t *v;
-	if (open_conversation(r, &c, &cv, MEMBER, &e) < 0 ||
+	if (open_conversation(r, &c, &cv, VOICE_MEMBER, &e) < 0 ||
 	    statement_next(r->db, &v, &cv, r->user->user_id, &e) < 0)
 		return http_reply_err(r, &e);
 	http_reply_json(r, 200, v);
@@ -168,7 +158,7 @@ static void get_map(struct req *r)
 	struct conversation cv;
 	struct err e = ERR_INIT;
 	json_t *v;
-	if (open_conversation(r, &c, &cv, MEMBER, &e) < 0 ||
+	if (open_conversation(r, &c, &cv, VOICE_MEMBER, &e) < 0 ||
 	    opinion_map_json(r->db, &v, &cv, r->user->user_id, &r->arena, &e) < 0)
 		return http_reply_err(r, &e);
 	http_reply_json(r, 200, v);
@@ -195,8 +185,8 @@ static char *slurp(const char *path, size_t *len, struct arena *a)
 
 static void get_export(struct req *r)
 {
-	static const char *const files[] = { "comments", "votes", "participants" };
-	static const char *const names[] = { "comments.csv", "votes.csv", "participants-votes.csv" };
+	static const char *const files[] = {"comments", "votes", "participants"};
+	static const char *const names[] = {"comments.csv", "votes.csv", "participants-votes.csv"};
 	const char *file = http_query(r, "file");
 	struct polis_conversation pc = POLIS_CONVERSATION_INIT;
 	struct community c;
@@ -211,7 +201,7 @@ static void get_export(struct req *r)
 			which = i;
 	if (which == 3)
 		err_set(&e, ERR_INVALID, "file", "file must be comments, votes or participants");
-	if (err_is_set(&e) || open_conversation(r, &c, &cv, CHANGER, &e) < 0 ||
+	if (err_is_set(&e) || open_conversation(r, &c, &cv, VOICE_CHANGER, &e) < 0 ||
 	    conversation_export(r->db, &pc, &cv, &e) < 0)
 		return http_reply_err(r, &e);
 	/* polis.c writes folders; the export is written to a private temporary
@@ -237,17 +227,16 @@ static void get_export(struct req *r)
 }
 
 static const struct route routes[] = {
-	{ "GET", "/api/communities/{id}/conversations", get_conversations, 0 },
-	{ "POST", "/api/communities/{id}/conversations", post_conversation, 0 },
-	{ "GET", "/api/communities/{id}/conversations/{conv}", get_conversation, 0 },
-	{ "PATCH", "/api/communities/{id}/conversations/{conv}", patch_conversation, 0 },
-	{ "POST", "/api/communities/{id}/conversations/{conv}/statements", post_statement, 0 },
-	{ "PATCH", "/api/communities/{id}/conversations/{conv}/statements/{statement}",
-	  patch_statement, 0 },
-	{ "PUT", "/api/communities/{id}/conversations/{conv}/statements/{statement}/vote", put_vote,
-	  0 },
-	{ "GET", "/api/communities/{id}/conversations/{conv}/next", get_next, 0 },
-	{ "GET", "/api/communities/{id}/conversations/{conv}/map", get_map, 0 },
-	{ "GET", "/api/communities/{id}/conversations/{conv}/export", get_export, 0 },
+    {"GET", "/api/communities/{id}/conversations", get_conversations, 0},
+    {"POST", "/api/communities/{id}/conversations", post_conversation, 0},
+    {"GET", "/api/communities/{id}/conversations/{conv}", get_conversation, 0},
+    {"PATCH", "/api/communities/{id}/conversations/{conv}", patch_conversation, 0},
+    {"POST", "/api/communities/{id}/conversations/{conv}/statements", post_statement, 0},
+    {"PATCH", "/api/communities/{id}/conversations/{conv}/statements/{statement}", patch_statement,
+     0},
+    {"PUT", "/api/communities/{id}/conversations/{conv}/statements/{statement}/vote", put_vote, 0},
+    {"GET", "/api/communities/{id}/conversations/{conv}/next", get_next, 0},
+    {"GET", "/api/communities/{id}/conversations/{conv}/map", get_map, 0},
+    {"GET", "/api/communities/{id}/conversations/{conv}/export", get_export, 0},
 };
-const struct route_table conversation_routes = { routes, sizeof(routes) / sizeof(routes[0]) };
+const struct route_table conversation_routes = {routes, sizeof(routes) / sizeof(routes[0])};
