@@ -173,12 +173,37 @@ int structure_community_add(struct store *db, int64_t *out, int64_t street_id, c
 	return insert_id(st, out, "name", "a community of this name", e);
 }
 
+/*
+ * Every request under /api/communities/{id} starts by loading the community,
+ * so each worker thread keeps the few it saw last for a moment.  Nothing
+ * renames or removes a community today; the short lifetime bounds how stale
+ * an entry could be once something does, or when another process does.
+ */
+enum { COMMUNITY_CACHE = 16, COMMUNITY_CACHE_NS = 2000000000 };
+
+static _Thread_local struct {
+	const struct store *db; /* entries of one connection's database only */
+	int64_t id, street_id, until_ns;
+	char name[3 * STRUCTURE_NAME_MAX + 1], street_name[3 * STRUCTURE_NAME_MAX + 1];
+} community_cache[COMMUNITY_CACHE];
+
 int structure_community_get(struct store *db, struct community *out, int64_t id,
 			    struct arena *a, struct err *e)
 {
-	struct stmt *st = store_prepare(db, sql_community_get, e);
+	struct stmt *st;
+	int64_t now = time_mono_ns();
+	size_t slot = (size_t)id % COMMUNITY_CACHE;
 	int rc;
-	if (!st)
+
+	if (community_cache[slot].id == id && community_cache[slot].db == db &&
+	    community_cache[slot].until_ns > now) {
+		out->id = id;
+		out->street_id = community_cache[slot].street_id;
+		out->name = arena_strdup(a, community_cache[slot].name);
+		out->street_name = arena_strdup(a, community_cache[slot].street_name);
+		return 0;
+	}
+	if (!(st = store_prepare(db, sql_community_get, e)))
 		return -1;
 	stmt_bind_int(st, 1, id);
 	rc = stmt_step(st, e);
@@ -187,6 +212,15 @@ int structure_community_get(struct store *db, struct community *out, int64_t id,
 		out->street_id = stmt_int(st, 1);
 		out->name = arena_strdup(a, stmt_text(st, 2));
 		out->street_name = arena_strdup(a, stmt_text(st, 3));
+		if (strlen(out->name) < sizeof(community_cache[slot].name) &&
+		    strlen(out->street_name) < sizeof(community_cache[slot].street_name)) {
+			community_cache[slot].id = id;
+			community_cache[slot].db = db;
+			community_cache[slot].street_id = out->street_id;
+			community_cache[slot].until_ns = now + COMMUNITY_CACHE_NS;
+			strcpy(community_cache[slot].name, out->name);
+			strcpy(community_cache[slot].street_name, out->street_name);
+		}
 	}
 	stmt_done(st);
 	if (rc == STORE_DONE)
