@@ -330,10 +330,6 @@ static void route_request(struct conn_req *cr)
 		log_error("request %s: %s %s got no reply", r->id, r->method, r->path);
 		reply_error(r, ERR_INTERNAL, NULL, "no reply");
 	}
-	if (r->db) {
-		store_read_end(r->db);
-		store_rollback(r->db); /* a handler that forgot its transaction */
-	}
 }
 
 static enum MHD_Result finish(struct conn_req *cr, struct MHD_Connection *c)
@@ -362,6 +358,12 @@ static enum MHD_Result finish(struct conn_req *cr, struct MHD_Connection *c)
 		return send_reply(cr, c, false, file);
 	}
 	route_request(cr);
+	/* Whatever way route_request() left, the thread's connection must not
+	 * keep the request's read snapshot, or a transaction a handler forgot. */
+	if (r->db) {
+		store_read_end(r->db);
+		store_rollback(r->db);
+	}
 	return send_reply(cr, c, false, NULL);
 }
 

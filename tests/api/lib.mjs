@@ -1,11 +1,16 @@
 // Helpers for the API tests: start a real linli server on a loopback port
 // with a temporary demo database, log in as a demo user, and talk raw HTTP.
 //
+// The database is SQLite (a file in a temp dir) unless LINLI_TEST_PG_BASE
+// holds the base URL of a throwaway PostgreSQL cluster (scripts/pg.sh start
+// DIR prints one): then every server gets a fresh database of its own in
+// that cluster, made with psql and dropped by cleanup().
+//
 // No npm dependencies: global fetch (undici) for ordinary requests,
 // node:net for byte-exact requests that fetch would normalise away.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +21,61 @@ export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const BIN = process.env.LINLI_BIN || path.join(REPO, 'build', 'linli');
 export const WEB = path.join(REPO, 'web');
 export const DEMO_PASSWORD = 'demo-pass-123';
+
+/** The base URL of the test run's PostgreSQL cluster, or '' for SQLite. */
+export const PG_BASE = process.env.LINLI_TEST_PG_BASE || '';
+/** 'postgres' when the tests run on PostgreSQL, else 'sqlite'. */
+export const BACKEND = PG_BASE ? 'postgres' : 'sqlite';
+const PSQL = process.env.LINLI_TEST_PSQL || 'psql';
+
+/**
+ * Run SQL with psql against a connection URL (default: the cluster's base
+ * URL). Returns stdout (unaligned, tuples only). Throws with psql's message.
+ */
+export function psql(sql, url = PG_BASE) {
+  if (!url) throw new Error('psql(): no URL and LINLI_TEST_PG_BASE is not set');
+  const r = spawnSync(PSQL, ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', sql], {
+    encoding: 'utf8', timeout: 60_000,
+    env: { ...process.env, PGOPTIONS: '-c client_min_messages=warning' },
+  });
+  if (r.error) throw new Error(`psql could not run (${r.error.message}); install the Debian package postgresql-client`);
+  if (r.status !== 0) throw new Error(`psql failed (status ${r.status}) on ${url}: ${sql}\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** The URL of database `name` in the cluster whose URL is `base`. */
+export function pgDbUrl(base, name) {
+  const m = /^(postgres(?:ql)?:\/\/[^/?]*)(?:\/[^?]*)?(\?.*)?$/.exec(base);
+  if (!m) throw new Error(`LINLI_TEST_PG_BASE is not a postgres:// URL: ${base}`);
+  return `${m[1]}/${name}${m[2] || ''}`;
+}
+
+const liveDatabases = new Set(); // dropped at exit if a test forgot cleanup()
+process.on('exit', () => { for (const d of liveDatabases) d.drop(); });
+
+/**
+ * A fresh, empty database for one server: {db, drop()}. On SQLite db is a
+ * file path inside dir; on PostgreSQL it is the URL of a new database
+ * t_<pid>_<random> in the test cluster, and drop() removes it.
+ */
+export function freshDatabase(dir) {
+  if (!PG_BASE) return { db: path.join(dir, 'linli.db'), drop() {} };
+  const name = `t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  psql(`CREATE DATABASE ${name}`);
+  let dropped = false;
+  const d = {
+    db: pgDbUrl(PG_BASE, name),
+    name,
+    drop() {
+      liveDatabases.delete(d);
+      if (dropped || process.env.LINLI_KEEP_TMP) return;
+      dropped = true;
+      try { psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`); } catch { /* the cluster may be down */ }
+    },
+  };
+  liveDatabases.add(d);
+  return d;
+}
 
 const STDERR_KEEP = 64 * 1024;
 
@@ -36,7 +96,10 @@ export function freePort() {
  * Start `linli serve` on a fresh demo database.
  * opts.env: extra environment (overrides the defaults, e.g. LINLI_RATE_LIMIT).
  * opts.healthTimeout: ms to wait for /healthz (default 10 s).
- * Returns {base, port, proc, tmp, db, stderr(), stop(), restart(), kill()}.
+ * opts.db: serve this existing database (no init; cleanup() leaves it), e.g.
+ * a second process on the database of a first one.
+ * Returns {base, port, proc, tmp, db, backend, stderr(), stop(), restart(),
+ * kill(), cleanup()}; db is a file path (SQLite) or a postgres:// URL.
  * restart() starts a new process on the same database (on a new port: base
  * and port on the returned object are updated).
  */
@@ -45,7 +108,8 @@ export async function startServer(opts = {}) {
     throw new Error(`linli binary not found at ${BIN} (build it with make, or set LINLI_BIN)`);
   }
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'linli-api-'));
-  const db = path.join(tmp, 'linli.db');
+  const fresh = opts.db ? { db: opts.db, drop() {} } : freshDatabase(tmp);
+  const db = fresh.db;
   const env = {
     ...process.env,
     LINLI_DEMO_PASSWORD: DEMO_PASSWORD,
@@ -54,16 +118,17 @@ export async function startServer(opts = {}) {
     ...(opts.env || {}),
   };
 
-  const init = spawnSync(BIN, ['init', '--demo', '--db', db], {
+  const init = opts.db ? { status: 0 } : spawnSync(BIN, ['init', '--demo', '--db', db], {
     env, encoding: 'utf8', timeout: 120_000,
   });
   if (init.status !== 0) {
+    fresh.drop();
     throw new Error(`linli init --demo failed (status ${init.status}, signal ${init.signal}):\n` +
       `${init.stdout || ''}\n${init.stderr || ''}`);
   }
 
   const srv = {
-    base: '', port: 0, proc: null, tmp, db,
+    base: '', port: 0, proc: null, tmp, db, backend: BACKEND,
     _err: '',
     stderr() { return this._err; },
     async stop() { await stopProc(this.proc, 'SIGTERM'); },
@@ -75,6 +140,12 @@ export async function startServer(opts = {}) {
     },
     async cleanup() {
       await stopProc(this.proc, 'SIGTERM');
+      // LINLI_TEST_LOG=DIR keeps the tail of each server's output there.
+      if (process.env.LINLI_TEST_LOG) {
+        mkdirSync(process.env.LINLI_TEST_LOG, { recursive: true });
+        writeFileSync(path.join(process.env.LINLI_TEST_LOG, `${path.basename(tmp)}.log`), this._err);
+      }
+      fresh.drop();
       if (!process.env.LINLI_KEEP_TMP) rmSync(tmp, { recursive: true, force: true });
     },
   };
@@ -143,9 +214,10 @@ async function stopProc(proc, signal) {
 /**
  * One HTTP request with fetch. body: an object (sent as JSON), a string or a
  * Buffer (sent as is). headers: extra headers (override defaults).
+ * timeout: ms before the request is aborted (the promise rejects).
  * Returns {status, json, text, headers}.
  */
-export async function request(base, method, p, { body, headers = {}, cookie } = {}) {
+export async function request(base, method, p, { body, headers = {}, cookie, timeout } = {}) {
   const h = {};
   let payload;
   if (body !== undefined) {
@@ -157,7 +229,8 @@ export async function request(base, method, p, { body, headers = {}, cookie } = 
     if (v === undefined || v === null) delete h[k.toLowerCase()];
     else h[k.toLowerCase()] = v;
   }
-  const r = await fetch(base + p, { method, headers: h, body: payload, redirect: 'manual' });
+  const signal = timeout ? AbortSignal.timeout(timeout) : undefined;
+  const r = await fetch(base + p, { method, headers: h, body: payload, redirect: 'manual', signal });
   const text = await r.text();
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch { json = null; }

@@ -11,26 +11,22 @@
  *              every test here is SKIPPED, saying so, rather than failed
  *
  * The test makes its own temporary database with `linli init --demo`, runs
- * `linli serve` on a free loopback port, and removes both afterwards.
+ * `linli serve` on a free loopback port, and removes both afterwards
+ * (harness.mjs; LINLI_TEST_PG_BASE selects PostgreSQL, see there).
  * Screenshots: /tmp/linli-e2e-*.png always (the last state of each step, for
  * a person to look at), and tests/e2e/out/ plus the temp dir on failure.
  */
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, mkdir, rm, copyFile } from 'node:fs/promises';
-import net from 'node:net';
-import os from 'node:os';
+import { mkdir, copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { startServer } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '..', '..');
-const bin = path.resolve(repo, process.env.LINLI_BIN || 'build/linli');
-const webDir = path.join(repo, 'web');
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const outDir = path.join(here, 'out');
 const PASSWORD = 'demo-pass-123';
@@ -38,43 +34,9 @@ const VIEWPORT = { width: 390, height: 844 };
 
 let skipReason = '';
 let tmp = '';
-let server = null;
-let serverLog = '';
+let server = null; /* harness.mjs: {base, tmp, log(), stop()} */
 let browser = null;
 let base = '';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.unref();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function waitHealthy(url, ms) {
-  const end = Date.now() + ms;
-  let last = '';
-  while (Date.now() < end) {
-    if (server.exitCode !== null || server.signalCode !== null) {
-      throw new Error(`linli serve exited (${server.exitCode ?? server.signalCode}) before answering:\n${serverLog}`);
-    }
-    try {
-      const r = await fetch(url);
-      if (r.ok) return;
-      last = `status ${r.status}`;
-    } catch (err) {
-      last = err.message;
-    }
-    await sleep(100);
-  }
-  throw new Error(`${url} did not answer 200 within ${ms} ms (${last}):\n${serverLog}`);
-}
 
 before(async () => {
   if (!existsSync(chromiumPath)) {
@@ -82,29 +44,9 @@ before(async () => {
     console.log(`SKIPPED: every browser test, because there is ${skipReason}`);
     return;
   }
-  assert.ok(existsSync(bin), `no linli binary at ${bin}: run make in the repository root, or set LINLI_BIN`);
-
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'linli-e2e-'));
-  const db = path.join(tmp, 'linli.db');
-  const init = spawnSync(bin, ['init', '--demo', '--db', db], {
-    env: { ...process.env, LINLI_DEMO_PASSWORD: PASSWORD },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  assert.equal(init.status, 0, `linli init --demo failed (${init.status}):\n${init.stdout}\n${init.stderr}`);
-
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(bin, ['serve', '--listen', `127.0.0.1:${port}`, '--db', db], {
-    env: { ...process.env, LINLI_WEB: webDir, LINLI_RATE_LIMIT: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const keep = (chunk) => {
-    serverLog = (serverLog + chunk).slice(-20_000); /* the tail is what explains a failure */
-  };
-  server.stdout.on('data', keep);
-  server.stderr.on('data', keep);
-  await waitHealthy(`${base}/healthz`, 15_000);
+  server = await startServer(PASSWORD);
+  base = server.base;
+  tmp = server.tmp;
 
   browser = await chromium.launch({
     executablePath: chromiumPath,
@@ -117,14 +59,7 @@ before(async () => {
 after(async () => {
   /* Each step on its own: a failure in one must not leave the others running. */
   if (browser) await browser.close().catch(() => {});
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const gone = new Promise((r) => server.once('exit', r));
-    server.kill('SIGTERM');
-    const timer = setTimeout(() => server.kill('SIGKILL'), 5_000);
-    await gone;
-    clearTimeout(timer);
-  }
-  if (tmp && !process.env.LINLI_E2E_KEEP) await rm(tmp, { recursive: true, force: true });
+  if (server) await server.stop();
 });
 
 /* A phone-sized page that records what the browser complained about. */
@@ -169,7 +104,7 @@ async function withPage(t, name, body) {
     const file = path.join(outDir, `${name}-failure.png`);
     await page.screenshot({ path: file, fullPage: true }).catch(() => {});
     if (tmp) await copyFile(file, path.join(tmp, `${name}-failure.png`)).catch(() => {});
-    console.log(`screenshot of the failure: ${file}\npage: ${page.url()}\nbrowser: ${page.problems.join('\n')}\nserver log tail:\n${serverLog.slice(-3000)}`);
+    console.log(`screenshot of the failure: ${file}\npage: ${page.url()}\nbrowser: ${page.problems.join('\n')}\nserver log tail:\n${(server ? server.log() : '').slice(-3000)}`);
     throw err;
   } finally {
     await context.close().catch(() => {});
