@@ -4,7 +4,7 @@
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := libmicrohttpd jansson libsodium sqlite3
+PKGS := libmicrohttpd jansson libsodium sqlite3 libpq
 
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
@@ -100,8 +100,12 @@ api: build/asan/linli
 e2e: build/asan/linli
 	cd tests/e2e && LINLI_BIN=$(CURDIR)/build/asan/linli node --test
 
+# HTTP (linli vs nginx), the opinion map (vs numpy/scikit-learn) and the
+# budget rules (Equal Shares vs greedy), each with its reference in the run.
 bench: deps-bench build/linli
 	@bash bench/run.sh
+	@bash bench/opinion.sh
+	@if [ -f bench/budget.sh ]; then bash bench/budget.sh; fi
 
 clean:
 	rm -rf build

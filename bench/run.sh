@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # linli benchmark: nginx static file as the reference, then linli's /healthz
 # and an authenticated list, all with wrk on loopback. See bench/README.md.
+# The linli requests run on SQLite and, when PostgreSQL is available, again on
+# a throwaway PostgreSQL cluster (scripts/pg.sh); the table shows both.
 #
 #   make bench                                # or: bash bench/run.sh
 #   BENCH_SECONDS=5 BENCH_CONNS=128 bash bench/run.sh
+#   BENCH_PG=1 bash bench/run.sh              # PostgreSQL required (0: SQLite only)
 #
 # Exits 0 when everything ran (goals are informative only), non-zero when
 # something failed to run or answered wrongly.
@@ -46,6 +49,25 @@ if ((${#missing[@]})); then
 fi
 [[ -x $LINLI ]] || die "$LINLI not found or not executable; build it first (make)"
 
+# ---------------------------------------------------------------- PostgreSQL?
+# BENCH_PG=1: required; 0: off; unset: when scripts/pg.sh, the server
+# binaries and a linli built with the PostgreSQL backend are all there.
+PG_WANT=${BENCH_PG:-auto}
+PG=0
+PG_WHY=""
+pg_probe() {   # sets PG_WHY and fails when PostgreSQL cannot be benchmarked
+    [[ -x $ROOT/scripts/pg.sh || -f $ROOT/scripts/pg.sh ]] || { PG_WHY="no scripts/pg.sh"; return 1; }
+    compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null 2>&1 \
+        || { PG_WHY="no PostgreSQL server binaries (bash scripts/deps.sh test)"; return 1; }
+    command -v psql >/dev/null 2>&1 || { PG_WHY="no psql (Debian package postgresql-client)"; return 1; }
+    # A build without the backend refuses a postgres:// URL at once, saying so.
+    local out
+    out=$(timeout 10 "$LINLI" serve --listen "127.0.0.1:$(free_port)" --db 'postgres://linli@/none?host=/nonexistent&port=1' \
+        </dev/null 2>&1 || true)
+    if grep -qi 'not built' <<<"$out"; then PG_WHY="$LINLI is built without the PostgreSQL backend"; return 1; fi
+    return 0
+}
+
 # json_get FILE EXPR: EXPR is a jq path like .communities[0].id or
 # .dwellings|length (only these two shapes are needed here).
 json_get() {
@@ -74,22 +96,33 @@ print("null" if v is None else v)' "$file" "$expr" ;;
 
 # ---------------------------------------------------------------- cleanup
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/linli-bench.XXXXXX")
+PGDIR=""   # the throwaway cluster (its own directory: the postgres user must reach it)
 NGINX_PID=""
 LINLI_PID=""
-cleanup() {
-    local rc=$?
-    for pid in $LINLI_PID $NGINX_PID; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in $LINLI_PID $NGINX_PID; do
+stop_pid() {
+    local pid
+    for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "$@"; do
         for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
         kill -KILL "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
     done
+}
+cleanup() {
+    local rc=$?
+    stop_pid $LINLI_PID $NGINX_PID
     if ((rc != 0)) && [[ -z ${BENCH_KEEP:-} ]]; then
-        for f in "$TMP"/serve.log "$TMP"/init.log "$TMP"/nginx/error.log; do
+        for f in "$TMP"/serve-*.log "$TMP"/init-*.log "$TMP"/nginx/error.log ${PGDIR:+"$PGDIR"/log/postgresql.log}; do
             [[ -s $f ]] && { echo "---- last lines of $f" >&2; tail -n 20 "$f" >&2; }
         done
+    fi
+    if [[ -n $PGDIR ]]; then
+        if [[ -n ${BENCH_KEEP:-} ]]; then
+            bash "$ROOT/scripts/pg.sh" stop "$PGDIR" >/dev/null 2>&1 || true
+            echo "bench: kept $PGDIR (stopped; scripts/pg.sh start $PGDIR)" >&2
+        else
+            bash "$ROOT/scripts/pg.sh" destroy "$PGDIR" >/dev/null 2>&1 || echo "bench: could not remove $PGDIR" >&2
+        fi
     fi
     if [[ -n ${BENCH_KEEP:-} ]]; then echo "bench: kept $TMP" >&2; else rm -rf "$TMP"; fi
     exit "$rc"
@@ -164,6 +197,13 @@ run_wrk() {
     return 0
 }
 
+case $PG_WANT in
+    0 | no | off) PG_WHY="BENCH_PG=0" ;;
+    1 | yes | on) pg_probe || die "BENCH_PG=1 but PostgreSQL cannot be used: $PG_WHY"; PG=1 ;;
+    auto) if pg_probe; then PG=1; else log "PostgreSQL skipped: $PG_WHY"; fi ;;
+    *) die "BENCH_PG must be 0 or 1 (got '$PG_WANT')" ;;
+esac
+
 # Other work on the machine skews every figure: note the 1-minute load now.
 LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
 
@@ -209,67 +249,95 @@ done
 http_ok "$NGINX_PORT" /static.txt || die "nginx did not answer on 127.0.0.1:$NGINX_PORT"
 
 # ---------------------------------------------------------------- linli
-LINLI_PORT=$(free_port)
-DB=$TMP/linli.db
-LINLI_DEMO_PASSWORD=$PASSWORD "$LINLI" init --demo --db "$DB" </dev/null >"$TMP/init.log" 2>&1 \
-    || die "linli init --demo failed"
+# linli_up B DB: init a demo database at DB (a path or a postgres:// URL),
+# serve it, log in, find the list; fills READY_B[B] RSS_IDLE_B[B] and the
+# globals LINLI_PID LINLI_PORT BASE COOKIE LIST_PATH LIST_BYTES.
+declare -A READY_B RSS_IDLE_B RSS_LOAD_B
+linli_up() {
+    local b=$1 db=$2 code n t0 t1 ready deadline
+    LINLI_PORT=$(free_port)
+    LINLI_DEMO_PASSWORD=$PASSWORD "$LINLI" init --demo --db "$db" </dev/null >"$TMP/init-$b.log" 2>&1 \
+        || die "linli init --demo failed ($b)"
 
-# The poll loop forks nothing: the clock is $EPOCHREALTIME, the probe /dev/tcp.
-t0=${EPOCHREALTIME/[.,]/}
-LINLI_RATE_LIMIT=0 LINLI_ACCESS_LOG=off \
-    "$LINLI" serve --listen "127.0.0.1:$LINLI_PORT" --db "$DB" </dev/null >"$TMP/serve.log" 2>&1 &
-LINLI_PID=$!
-ready=0
-deadline=$((t0 + 10000000))
-while (( ${EPOCHREALTIME/[.,]/} < deadline )); do
-    if http_ok "$LINLI_PORT" /healthz; then ready=1; break; fi
-    kill -0 "$LINLI_PID" 2>/dev/null || die "linli serve exited at start"
-done
-t1=${EPOCHREALTIME/[.,]/}
-((ready)) || die "linli did not answer GET /healthz with 200 within 10 s"
-READY_MS=$(awk -v d=$((t1 - t0)) 'BEGIN {printf "%.1f", d / 1000}')
-sleep 0.5
-RSS_IDLE=$(rss_kb "$LINLI_PID")
+    # The poll loop forks nothing: the clock is $EPOCHREALTIME, the probe /dev/tcp.
+    t0=${EPOCHREALTIME/[.,]/}
+    LINLI_RATE_LIMIT=0 LINLI_ACCESS_LOG=off \
+        "$LINLI" serve --listen "127.0.0.1:$LINLI_PORT" --db "$db" </dev/null >"$TMP/serve-$b.log" 2>&1 &
+    LINLI_PID=$!
+    ready=0
+    deadline=$((t0 + 10000000))
+    while (( ${EPOCHREALTIME/[.,]/} < deadline )); do
+        if http_ok "$LINLI_PORT" /healthz; then ready=1; break; fi
+        kill -0 "$LINLI_PID" 2>/dev/null || die "linli serve exited at start ($b)"
+    done
+    t1=${EPOCHREALTIME/[.,]/}
+    ((ready)) || die "linli did not answer GET /healthz with 200 within 10 s ($b)"
+    READY_B[$b]=$(awk -v d=$((t1 - t0)) 'BEGIN {printf "%.1f", d / 1000}')
+    sleep 0.5
+    RSS_IDLE_B[$b]=$(rss_kb "$LINLI_PID")
 
-# ---------------------------------------------------------------- login
-BASE=http://127.0.0.1:$LINLI_PORT
-code=$(curl -sS -o "$TMP/healthz.json" -w '%{http_code}' "$BASE/healthz") || die "curl /healthz failed"
-[[ $code == 200 && $(json_get "$TMP/healthz.json" .status) == ok ]] \
-    || die "GET /healthz answered $code: $(head -c 300 "$TMP/healthz.json")"
+    # login
+    BASE=http://127.0.0.1:$LINLI_PORT
+    code=$(curl -sS -o "$TMP/healthz.json" -w '%{http_code}' "$BASE/healthz") || die "curl /healthz failed"
+    [[ $code == 200 && $(json_get "$TMP/healthz.json" .status) == ok ]] \
+        || die "GET /healthz answered $code ($b): $(head -c 300 "$TMP/healthz.json")"
 
-code=$(curl -sS -o "$TMP/login.json" -D "$TMP/login.headers" -w '%{http_code}' \
-    -H 'Content-Type: application/json' \
-    --data "{\"username\":\"worker\",\"password\":\"$PASSWORD\"}" "$BASE/api/session") \
-    || die "curl POST /api/session failed"
-[[ $code == 200 ]] || die "POST /api/session answered $code: $(head -c 300 "$TMP/login.json")"
-SESSION=$(tr -d '\r' <"$TMP/login.headers" | sed -n 's/^[Ss]et-[Cc]ookie: *linli_session=\([^;]*\).*/\1/p' | head -n1)
-[[ -n $SESSION ]] || die "POST /api/session set no linli_session cookie"
-COOKIE="Cookie: linli_session=$SESSION"
+    code=$(curl -sS -o "$TMP/login.json" -D "$TMP/login.headers" -w '%{http_code}' \
+        -H 'Content-Type: application/json' \
+        --data "{\"username\":\"worker\",\"password\":\"$PASSWORD\"}" "$BASE/api/session") \
+        || die "curl POST /api/session failed"
+    [[ $code == 200 ]] || die "POST /api/session answered $code ($b): $(head -c 300 "$TMP/login.json")"
+    SESSION=$(tr -d '\r' <"$TMP/login.headers" | sed -n 's/^[Ss]et-[Cc]ookie: *linli_session=\([^;]*\).*/\1/p' | head -n1)
+    [[ -n $SESSION ]] || die "POST /api/session set no linli_session cookie ($b)"
+    COOKIE="Cookie: linli_session=$SESSION"
 
-code=$(curl -sS -o "$TMP/communities.json" -w '%{http_code}' -H "$COOKIE" "$BASE/api/communities") \
-    || die "curl GET /api/communities failed"
-[[ $code == 200 ]] || die "GET /api/communities answered $code: $(head -c 300 "$TMP/communities.json")"
-CID=$(json_get "$TMP/communities.json" '.communities[0].id')
-[[ $CID =~ ^[0-9]+$ ]] || die "no community id in GET /api/communities: $(head -c 300 "$TMP/communities.json")"
+    code=$(curl -sS -o "$TMP/communities.json" -w '%{http_code}' -H "$COOKIE" "$BASE/api/communities") \
+        || die "curl GET /api/communities failed"
+    [[ $code == 200 ]] || die "GET /api/communities answered $code ($b): $(head -c 300 "$TMP/communities.json")"
+    CID=$(json_get "$TMP/communities.json" '.communities[0].id')
+    [[ $CID =~ ^[0-9]+$ ]] || die "no community id in GET /api/communities ($b): $(head -c 300 "$TMP/communities.json")"
 
-LIST_PATH="/api/communities/$CID/dwellings?limit=$LIST_LIMIT"
-code=$(curl -sS -o "$TMP/list.json" -w '%{http_code}' -H "$COOKIE" "$BASE$LIST_PATH") \
-    || die "curl GET $LIST_PATH failed"
-[[ $code == 200 ]] || die "GET $LIST_PATH answered $code: $(head -c 300 "$TMP/list.json")"
-n=$(json_get "$TMP/list.json" '.dwellings|length')
-[[ $n == "$LIST_LIMIT" ]] || die "GET $LIST_PATH returned $n dwellings, expected $LIST_LIMIT"
-LIST_BYTES=$(wc -c <"$TMP/list.json")
+    LIST_PATH="/api/communities/$CID/dwellings?limit=$LIST_LIMIT"
+    code=$(curl -sS -o "$TMP/list.json" -w '%{http_code}' -H "$COOKIE" "$BASE$LIST_PATH") \
+        || die "curl GET $LIST_PATH failed"
+    [[ $code == 200 ]] || die "GET $LIST_PATH answered $code ($b): $(head -c 300 "$TMP/list.json")"
+    n=$(json_get "$TMP/list.json" '.dwellings|length')
+    [[ $n == "$LIST_LIMIT" ]] || die "GET $LIST_PATH returned $n dwellings, expected $LIST_LIMIT ($b)"
+    LIST_BYTES=$(wc -c <"$TMP/list.json")
+}
+
+# linli_load B SUFFIX: the same linli requests; results under healthz$SUFFIX, list$SUFFIX.
+linli_load() {
+    local b=$1 sfx=$2
+    run_wrk "healthz$sfx" "$BASE/healthz"
+    run_wrk "list$sfx" "$BASE$LIST_PATH" "$COOKIE"
+    kill -0 "$LINLI_PID" 2>/dev/null || die "linli serve died during the load ($b)"
+    http_ok "$LINLI_PORT" /healthz || die "linli no longer answers GET /healthz after the load ($b)"
+    sleep 0.5
+    RSS_LOAD_B[$b]=$(rss_kb "$LINLI_PID")
+}
 
 # ---------------------------------------------------------------- load
 run_wrk nginx "http://127.0.0.1:$NGINX_PORT/static.txt"
-run_wrk healthz "$BASE/healthz"
-run_wrk list "$BASE$LIST_PATH" "$COOKIE"
 
-kill -0 "$LINLI_PID" 2>/dev/null || die "linli serve died during the load"
-http_ok "$LINLI_PORT" /healthz || die "linli no longer answers GET /healthz after the load"
-sleep 0.5
-RSS_LOAD=$(rss_kb "$LINLI_PID")
+linli_up sqlite "$TMP/linli.db"
+linli_load sqlite ""
 RSS_NGINX=$(rss_tree_kb "$NGINX_PID")
+stop_pid "$LINLI_PID"; LINLI_PID=""
+
+PG_RSS=0
+if ((PG)); then
+    PGDIR=$(mktemp -d /tmp/linli-bench-pg.XXXXXX)
+    log "PostgreSQL: a throwaway cluster in $PGDIR"
+    PG_BASE=$(bash "$ROOT/scripts/pg.sh" start "$PGDIR") || die "scripts/pg.sh start $PGDIR failed"
+    PG_URL=$(bash "$ROOT/scripts/pg.sh" createdb "$PGDIR" bench) || die "scripts/pg.sh createdb failed"
+    PG_VERSION=$(psql -X -A -t -d "$PG_URL" -c 'SHOW server_version' 2>/dev/null | cut -d' ' -f1)
+    linli_up pg "$PG_URL"
+    linli_load pg "_pg"
+    # the postmaster and its backends (one per linli worker thread that was used)
+    PG_RSS=$(rss_tree_kb "$(head -n1 "$PGDIR/data/postmaster.pid")")
+    stop_pid "$LINLI_PID"; LINLI_PID=""
+fi
 
 # ---------------------------------------------------------------- report
 pct() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", ((b > 0) ? 100 * a / b : 0)}'; }
@@ -279,6 +347,9 @@ verdict() { if "$@"; then echo "met"; else echo "NOT MET"; fi; }
 
 HZ_PCT=$(pct "${RPS[healthz]}" "${RPS[nginx]}")
 LIST_PCT=$(pct "${RPS[list]}" "${RPS[nginx]}")
+RSS_IDLE=${RSS_IDLE_B[sqlite]}
+RSS_LOAD=${RSS_LOAD_B[sqlite]}
+READY_MS=${READY_B[sqlite]}
 CPU=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null)
 [[ -n $CPU ]] || CPU=$(uname -m)
 COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "none")
@@ -293,6 +364,27 @@ awk -v l="$LOAD_BEFORE" 'BEGIN {exit !(l + 0 >= 0.5)}' && LOAD_NOTE="  <- the ma
 echo "  load     $LOAD_BEFORE (1-minute load average before the run)$LOAD_NOTE"
 echo "  wrk      -t$THREADS -c$CONNS -d${SECONDS_RUN}s (after ${WARMUP}s warm-up), loopback, client and servers share the CPUs"
 echo
+if ((PG)); then
+    # Both backends side by side: the same requests, the same wrk settings.
+    errs() { local e=""; [[ -n ${ERR[$1]:-} ]] && e+="sqlite: ${ERR[$1]}"; [[ -n ${ERR[$1_pg]:-} ]] && e+="${e:+; }pg: ${ERR[$1_pg]}"; echo "${e:-none}"; }
+    echo "  backends sqlite (file, synchronous=full) and pg (PostgreSQL ${PG_VERSION:-?}, Unix socket, fsync on), one after the other"
+    echo
+    printf '  %-34s %10s %9s %8s %10s %9s %8s  %s\n' "target" "sqlite r/s" "p99 ms" "vs nginx" "pg r/s" "p99 ms" "vs nginx" "errors"
+    printf '  %-34s %10s %9s %8s %10s %9s %8s  %s\n' "----------------------------------" "----------" "---------" "--------" "----------" "---------" "--------" "------"
+    printf '  %-34s %10s %9s %8s %10s %9s %8s  %s\n' "nginx static 1 KiB" "${RPS[nginx]}" "${P99[nginx]}" "100.0%" "" "" "" "${ERR[nginx]:-none}"
+    printf '  %-34s %10s %9s %8s %10s %9s %8s  %s\n' "linli GET /healthz" "${RPS[healthz]}" "${P99[healthz]}" "$HZ_PCT%" \
+        "${RPS[healthz_pg]}" "${P99[healthz_pg]}" "$(pct "${RPS[healthz_pg]}" "${RPS[nginx]}")%" "$(errs healthz)"
+    printf '  %-34s %10s %9s %8s %10s %9s %8s  %s\n' "linli dwellings limit=$LIST_LIMIT (${LIST_BYTES} B)" "${RPS[list]}" "${P99[list]}" "$LIST_PCT%" \
+        "${RPS[list_pg]}" "${P99[list_pg]}" "$(pct "${RPS[list_pg]}" "${RPS[nginx]}")%" "$(errs list)"
+    echo
+    printf '  %-34s %12s %12s\n' "" "sqlite" "pg"
+    printf '  %-34s %12s %12s\n' "linli ready (spawn -> /healthz 200)" "$READY_MS ms" "${READY_B[pg]} ms"
+    printf '  %-34s %12s %12s\n' "linli RSS idle" "$(kb_to_mb "$RSS_IDLE") MB" "$(kb_to_mb "${RSS_IDLE_B[pg]}") MB"
+    printf '  %-34s %12s %12s\n' "linli RSS after load" "$(kb_to_mb "$RSS_LOAD") MB" "$(kb_to_mb "${RSS_LOAD_B[pg]}") MB"
+    printf '  %-34s %12s %12s\n' "postgres RSS after load (all procs)" "" "$(kb_to_mb "$PG_RSS") MB"
+    printf '  %-34s %12s\n' "nginx RSS after load (all procs)" "$(kb_to_mb "$RSS_NGINX") MB"
+    echo
+else
 printf '  %-34s %12s %10s %8s  %s\n' "target" "req/s" "p99 ms" "vs nginx" "errors"
 printf '  %-34s %12s %10s %8s  %s\n' "----------------------------------" "------------" "----------" "--------" "------"
 printf '  %-34s %12s %10s %8s  %s\n' "nginx static 1 KiB" "${RPS[nginx]}" "${P99[nginx]}" "100.0%" "${ERR[nginx]:-none}"
@@ -304,7 +396,8 @@ printf '  %-34s %12s\n' "linli RSS idle" "$(kb_to_mb "$RSS_IDLE") MB"
 printf '  %-34s %12s\n' "linli RSS after load" "$(kb_to_mb "$RSS_LOAD") MB"
 printf '  %-34s %12s\n' "nginx RSS after load (all procs)" "$(kb_to_mb "$RSS_NGINX") MB"
 echo
-echo "  goals (informative)"
+fi
+if ((PG)); then echo "  goals (informative; SQLite figures)"; else echo "  goals (informative)"; fi
 printf '  %-34s %-10s %s\n' "healthz >= 60% of nginx req/s" "$(verdict ge "$HZ_PCT" 60)" "$HZ_PCT%"
 printf '  %-34s %-10s %s\n' "list >= 20000 req/s" "$(verdict ge "${RPS[list]}" 20000)" "${RPS[list]} req/s"
 printf '  %-34s %-10s %s\n' "idle RSS <= 16 MB" "$(verdict le "$RSS_IDLE" 16384)" "$(kb_to_mb "$RSS_IDLE") MB"

@@ -7,9 +7,9 @@
 set -euo pipefail
 group=${1:-build}
 
-build_pkgs=(gcc make pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev)
-test_pkgs=(libcmocka-dev clang libclang-rt-14-dev chromium fonts-wqy-microhei sqlite3)
-bench_pkgs=(wrk nginx-light curl)
+build_pkgs=(gcc make pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev)
+test_pkgs=(libcmocka-dev clang libclang-rt-14-dev chromium fonts-wqy-microhei sqlite3 postgresql)
+bench_pkgs=(wrk nginx-light curl python3-numpy python3-sklearn postgresql)
 
 want=("${build_pkgs[@]}")
 case "$group" in
@@ -39,6 +39,12 @@ if [ ${#missing[@]} -gt 0 ]; then
 	sudo=""
 	if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
 	export DEBIAN_FRONTEND=noninteractive
+	# The tests start their own throwaway PostgreSQL (scripts/pg.sh): tell
+	# Debian's package not to create and start a system cluster as well.
+	if printf '%s\n' "${missing[@]}" | grep -qx postgresql; then
+		$sudo mkdir -p /etc/postgresql-common/createcluster.d
+		echo "create_main_cluster = false" | $sudo tee /etc/postgresql-common/createcluster.d/linli.conf >/dev/null
+	fi
 	$sudo apt-get update -qq
 	$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi

@@ -30,7 +30,8 @@ static int64_t main_start_ns;
 
 struct opts {
 	const char *db, *listen, *web, *access_log, *synchronous;
-	const char *display, *community, *title;
+	const char *display, *community, *title, *from, *to;
+	bool merge;
 	unsigned threads, rate;
 	bool demo, trust_proxy, secure;
 };
@@ -49,6 +50,7 @@ static const char usage_main[] =
 	"  backup FILE [--db PATH]                consistent copy, safe while serving\n"
 	"  restore FILE [--db PATH]               replace the database with a backup\n"
 	"  audit verify [--db PATH]               check the audit log's hash chain\n"
+	"  migrate-data --from FILE.db --to URL [--merge]  move a SQLite database to PostgreSQL\n"
 	"  routes                                 list every API route\n"
 	"  polis import DIR --community ID [--title TEXT]  a Pol.is export as a new conversation\n"
 	"  polis export CONVERSATION DIR --community ID    a conversation as a Pol.is export\n"
@@ -116,6 +118,15 @@ static const char usage_polis[] =
 	"comments.csv, votes.csv and participants-votes.csv into DIR (which must\n"
 	"exist), participants numbered in the order they first voted.\n";
 
+static const char usage_migrate_data[] =
+	"usage: linli migrate-data --from FILE.db --to postgres://... [--merge]\n"
+	"\n"
+	"Copies every table of a SQLite database into a PostgreSQL database (migrated\n"
+	"first), in one transaction, and checks row counts and checksums per table on\n"
+	"both sides before committing.  Refuses a target that already holds data\n"
+	"unless --merge is given.  A failure leaves the target as it was.  Give the\n"
+	"password in ~/.pgpass or PGPASSWORD rather than in the URL.\n";
+
 static const char *env_or(const char *name, const char *def)
 {
 	const char *v = getenv(name);
@@ -170,6 +181,8 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *npos)
 		VALUE("--display", display)
 		VALUE("--community", community)
 		VALUE("--title", title)
+		VALUE("--from", from)
+		VALUE("--to", to)
 #undef VALUE
 		if (!strcmp(a, "--threads") && next) {
 			o->threads = (unsigned)strtoul(next, NULL, 10);
@@ -177,6 +190,8 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *npos)
 		} else if (!strcmp(a, "--rate-limit") && next) {
 			o->rate = (unsigned)strtoul(next, NULL, 10);
 			i++;
+		} else if (!strcmp(a, "--merge")) {
+			o->merge = true;
 		} else if (!strcmp(a, "--demo")) {
 			o->demo = true;
 		} else if (!strcmp(a, "--trust-proxy")) {
@@ -194,6 +209,18 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *npos)
 	}
 	*npos = k;
 	return 0;
+}
+
+/* The database name as it may be shown: a password in a URL is hidden. */
+static const char *shown(const char *url)
+{
+	static char buf[512];
+	const char *scheme = strstr(url, "://"), *at = scheme ? strchr(scheme + 3, '@') : NULL;
+	const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
+	if (!at || !colon || colon > at)
+		return url;
+	snprintf(buf, sizeof(buf), "%.*s:***%s", (int)(colon - url), url, at);
+	return buf;
 }
 
 static int fail(const struct err *e)
@@ -218,7 +245,7 @@ static struct store *open_db(const struct opts *o, struct err *e)
 		return NULL;
 	}
 	if (applied)
-		log_info("applied %d migration(s) to %s", applied, o->db);
+		log_info("applied %d migration(s) to %s", applied, shown(o->db));
 	return db;
 }
 
@@ -279,14 +306,14 @@ static int cmd_init(const struct opts *o)
 	if ((have = has_accounts(db, &e)) < 0)
 		goto out;
 	if (have) {
-		fprintf(stderr, "linli: %s already has accounts; nothing to do\n", o->db);
+		fprintf(stderr, "linli: %s already has accounts; nothing to do\n", shown(o->db));
 		goto out;
 	}
 	if (o->demo) {
 		const char *pw = getenv("LINLI_DEMO_PASSWORD");
 		if (demo_build(db, pw && *pw ? pw : NULL, &e) < 0)
 			goto out;
-		printf("Demo community created in %s.\n", o->db);
+		printf("Demo community created in %s.\n", shown(o->db));
 	} else {
 		const char *pw = getenv("LINLI_ADMIN_PASSWORD");
 		char buf[17];
@@ -302,7 +329,7 @@ static int cmd_init(const struct opts *o)
 		if (auth_user_add(db, &id, "admin", "系统管理员", pw, "init", &e) < 0 ||
 		    auth_grant(db, id, &g, "init", &e) < 0)
 			goto out;
-		printf("Created %s. Platform admin: admin / %s (shown only now)\n", o->db,
+		printf("Created %s. Platform admin: admin / %s (shown only now)\n", shown(o->db),
 		       getenv("LINLI_ADMIN_PASSWORD") && *getenv("LINLI_ADMIN_PASSWORD")
 			       ? "(LINLI_ADMIN_PASSWORD)" : buf);
 	}
@@ -447,6 +474,35 @@ out:
 	return rc ? fail(&e) : 0;
 }
 
+static int cmd_migrate_data(const struct opts *o)
+{
+	struct err e = ERR_INIT;
+	struct store *from = NULL, *to = NULL;
+	struct opts src = *o, dst = *o;
+	int rc = 1;
+
+	if (!o->from || !o->to) {
+		fputs(usage_migrate_data, stderr);
+		return 2;
+	}
+	if (access(o->from, R_OK) != 0) { /* store_open would create an empty file */
+		fprintf(stderr, "linli: cannot read %s\n", o->from);
+		return 1;
+	}
+	src.db = o->from;
+	dst.db = o->to;
+	if (!(from = open_db(&src, &e)) || !(to = open_db(&dst, &e)))
+		goto out;
+	if (store_copy(from, to, o->merge, stdout, &e) < 0)
+		goto out;
+	printf("moved %s to %s\n", o->from, shown(o->to));
+	rc = 0;
+out:
+	store_close(from);
+	store_close(to);
+	return rc ? fail(&e) : 0;
+}
+
 static int cmd_simple(const char *cmd, const struct opts *o, int n, char **pos)
 {
 	struct err e = ERR_INIT;
@@ -471,15 +527,15 @@ static int cmd_simple(const char *cmd, const struct opts *o, int n, char **pos)
 	if (!(db = open_db(o, &e)))
 		return fail(&e);
 	if (!strcmp(cmd, "migrate")) {
-		printf("%s is at schema version %d\n", o->db, store_version(db, &e));
+		printf("%s is at schema version %d\n", shown(o->db), store_version(db, &e));
 	} else if (!strcmp(cmd, "backup")) {
 		int64_t t0 = time_mono_ns();
 		if ((rc = store_backup(db, pos[0], &e)) == 0)
-			printf("backed up %s to %s in %.0f ms\n", o->db, pos[0],
+			printf("backed up %s to %s in %.0f ms\n", shown(o->db), pos[0],
 			       (double)(time_mono_ns() - t0) / 1e6);
 	} else if (!strcmp(cmd, "restore")) {
 		if ((rc = store_restore(db, pos[0], &e)) == 0)
-			printf("restored %s from %s\n", o->db, pos[0]);
+			printf("restored %s from %s\n", shown(o->db), pos[0]);
 	} else if (!strcmp(cmd, "audit")) {
 		int64_t count, bad;
 		if ((rc = audit_verify(db, &count, &bad, &e)) == 0) {
@@ -524,6 +580,7 @@ int main(int argc, char **argv)
 			   : !strcmp(cmd, "init")                             ? usage_init
 			   : !strcmp(cmd, "user")                             ? usage_user
 			   : !strcmp(cmd, "polis")                            ? usage_polis
+			   : !strcmp(cmd, "migrate-data")                     ? usage_migrate_data
 			   : !strcmp(cmd, "backup") || !strcmp(cmd, "restore") ? usage_backup
 			   : !strcmp(cmd, "migrate") || !strcmp(cmd, "audit") ||
 					   !strcmp(cmd, "routes")
@@ -547,5 +604,7 @@ int main(int argc, char **argv)
 		return cmd_user(&o, npos, pos);
 	if (!strcmp(cmd, "polis"))
 		return cmd_polis(&o, npos, pos);
+	if (!strcmp(cmd, "migrate-data"))
+		return cmd_migrate_data(&o);
 	return cmd_simple(cmd, &o, npos, pos);
 }

@@ -13,6 +13,23 @@ pass=0 fail=0 skip=0 broken=()
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
 
+# PostgreSQL: a throwaway cluster for this run (scripts/pg.sh: Unix socket in
+# its own directory, stopped and deleted at exit). The storage unit tests, the
+# API tests and the browser tests run on it as well. TEST_PG=0 skips it.
+pg_dir="" pg_base=""
+if [ "${TEST_PG:-1}" != 0 ]; then
+	pg_dir=$(mktemp -d /tmp/linli-pg.XXXXXX)
+	trap 'bash scripts/pg.sh destroy "$pg_dir" >/dev/null 2>&1; rm -rf "$log"' EXIT
+	if pg_base=$(bash scripts/pg.sh start "$pg_dir" 2>"$log/pg.err") &&
+		LINLI_TEST_PG=$(bash scripts/pg.sh createdb "$pg_dir" unit_store 2>>"$log/pg.err"); then
+		export LINLI_TEST_PG # tests/unit/test_store.c runs its PostgreSQL group on it
+		echo "== PostgreSQL: $pg_base"
+	else
+		echo "== PostgreSQL did not start:"; cat "$log/pg.err"
+		broken+=(postgres); pg_base=""
+	fi
+fi
+
 count() { # file regex -> first captured number, summed over matches
 	grep -Eo "$2" "$1" | grep -Eo '[0-9]+' | awk '{s+=$1} END {print s+0}'
 }
@@ -42,8 +59,11 @@ for t in build/asan/test_*; do
 	[ -x "$t" ] && stage "unit-$(basename "$t" | sed 's/^test_//')" "$t"
 done
 stage api node --test --test-concurrency=1 tests/api/ tests/cli/
+# tests/cli stays on SQLite (backup/restore, the sqlite3 shell, database files).
+[ -n "$pg_base" ] && stage api-pg env LINLI_TEST_PG_BASE="$pg_base" node --test --test-concurrency=1 tests/api/
 if [ -d tests/e2e/node_modules/playwright-core ]; then
 	stage e2e bash -c 'cd tests/e2e && node --test'
+	[ -n "$pg_base" ] && stage e2e-pg env LINLI_TEST_PG_BASE="$pg_base" bash -c 'cd tests/e2e && node --test'
 else
 	echo "== e2e SKIPPED: tests/e2e/node_modules is missing (run: bash scripts/deps.sh test)"
 	skip=$((skip + 1))

@@ -8,9 +8,10 @@
  * step.  SQL is written in the portable subset that SQLite and PostgreSQL
  * both run, with `?` placeholders (a backend translates them if it must).
  *
- * Backends: SQLite (a path, or file:...) now; PostgreSQL (postgres://...)
- * fits behind the same functions.  Nothing outside src/store/ includes a
- * database header.
+ * Backends: SQLite (a path, or file:...; store_sqlite.c) and PostgreSQL
+ * (a postgres:// or postgresql:// URL; store_pg.c), chosen by store_open().
+ * store.c holds what they share (backend.h).  Nothing outside src/store/
+ * includes a database header.
  */
 #ifndef LINLI_STORE_STORE_H
 #define LINLI_STORE_STORE_H
@@ -20,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct store;
 struct stmt;
@@ -40,9 +42,11 @@ struct migration {
 };
 
 /*
- * Opens the database named by url.  On success *out owns a connection that
- * the caller closes with store_close().  Fails with ERR_UNAVAILABLE when the
- * database cannot be opened.
+ * Opens the database named by url: postgres://... or postgresql://... (a
+ * libpq connection URI) is PostgreSQL, anything else a SQLite path or
+ * file: URI.  On success *out owns a connection that the caller closes
+ * with store_close().  Fails with ERR_UNAVAILABLE when the database cannot
+ * be opened or reached, ERR_INVALID on bad options.
  */
 int store_open(struct store **out, const char *url,
 	       const struct store_options *opt, struct err *e);
@@ -71,6 +75,9 @@ enum { STORE_DONE = 0, STORE_ROW = 1 };
  * Runs the statement one step.  Returns STORE_ROW when a row is ready,
  * STORE_DONE when finished, -1 with e filled otherwise: a constraint
  * violation is ERR_CONFLICT, a busy or lost database ERR_UNAVAILABLE.
+ * On PostgreSQL a value the column cannot hold (or text with a NUL byte)
+ * is ERR_INVALID; a lost connection is re-established by the next call
+ * made outside a transaction.
  */
 int stmt_step(struct stmt *st, struct err *e);
 
@@ -98,9 +105,13 @@ int store_ping(struct store *s, struct err *e);
 int store_exec(struct store *s, const char *sql, struct err *e);
 
 /*
- * A write transaction: taken at once (BEGIN IMMEDIATE on SQLite), so two
- * writers never deadlock on an upgrade.  store_commit() returns only when
- * the transaction is durable to the configured synchronous level.
+ * A write transaction: taken at once (BEGIN IMMEDIATE on SQLite; on
+ * PostgreSQL BEGIN and one advisory lock that all writers share), so
+ * writers are serialised and never deadlock on an upgrade.  Fails with
+ * ERR_UNAVAILABLE when the lock is not granted within the busy timeout.
+ * store_commit() returns only when the transaction is durable to the
+ * configured synchronous level; it fails (and rolls back) when no
+ * transaction is open or, on PostgreSQL, when a statement in it failed.
  */
 int store_begin(struct store *s, struct err *e);
 int store_commit(struct store *s, struct err *e);
@@ -127,12 +138,30 @@ int store_migrate(struct store *s, const struct migration *m, size_t n,
 int store_version(struct store *s, struct err *e);
 
 /* A consistent copy of the live database into path (SQLite online backup;
- * safe while serving).  Fails if path exists. */
+ * safe while serving).  Fails if path exists.  On PostgreSQL it fails with
+ * ERR_INVALID: use pg_dump. */
 int store_backup(struct store *s, const char *path, struct err *e);
 
 /* Replaces the database's contents with those of the backup at path, after
- * checking that it is a sound linli database.  Stop the server first. */
+ * checking that it is a sound linli database.  Stop the server first.  On
+ * PostgreSQL it fails with ERR_INVALID: use pg_restore. */
 int store_restore(struct store *s, const char *path, struct err *e);
+
+/*
+ * Copies every row of every linli table from one database into another
+ * (`linli migrate-data`, e.g. SQLite to PostgreSQL); both must be migrated
+ * to the same versions.  Refuses (ERR_CONFLICT) a target that holds any
+ * row unless merge is true, in which case the rows are added (and must not
+ * collide).  All or nothing: one transaction on the target, read from one
+ * snapshot of the source, and before committing each table's row count and
+ * checksum are compared on both sides; any difference or error rolls back
+ * and leaves the target as it was.  Auto-increment keys of the target
+ * continue after the copied ids.  Writes one "table rows checksum ok" line
+ * per table to progress (may be NULL).  Neither store is taken over; the
+ * target should not be serving meanwhile (its writers wait for the copy).
+ */
+int store_copy(struct store *from, struct store *to, bool merge, FILE *progress,
+	       struct err *e);
 
 /*
  * Per-thread connections for the server.  store_thread_setup() records the

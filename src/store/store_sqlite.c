@@ -1,5 +1,5 @@
 /*
- * store_sqlite.c - the SQLite backend of store.h.
+ * store_sqlite.c - the SQLite backend of store.h (see backend.h).
  *
  * Settings on every connection: WAL journal (readers never block the
  * writer), foreign keys on, busy_timeout, and `synchronous` as configured
@@ -7,43 +7,48 @@
  * loss; NORMAL survives a crash of linli itself but may lose the newest
  * commits when the machine loses power).
  *
- * The statement cache is an open-addressing table keyed by the address of
- * the SQL text.  Statements are prepared with SQLITE_PREPARE_PERSISTENT.
- *
- * This is the only backend today; when the PostgreSQL backend arrives the
- * public functions become a dispatch over a small table of operations.
+ * Statements are prepared with SQLITE_PREPARE_PERSISTENT (store.c caches
+ * them for the life of the connection).  A write transaction is BEGIN
+ * IMMEDIATE: the write lock is taken at once, so two writers never
+ * deadlock upgrading a read lock; a read transaction is a deferred BEGIN,
+ * whose snapshot starts at its first read.
  */
-#include "store/store.h"
+#include "store/backend.h"
 
 #include "core/arena.h"
 #include "core/log.h"
 
-#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-enum { CACHE_SLOTS = 256 };
-
-struct stmt {
+struct lite_stmt {
+	struct stmt base;
 	sqlite3_stmt *st;
-	struct store *store;
-	const char *sql; /* cache key */
 };
 
-struct store {
+struct lite {
+	struct store base;
 	sqlite3 *db;
-	bool in_tx;   /* a write transaction of store_begin() */
-	bool read_tx; /* a read transaction of store_read_begin() */
-	struct stmt cache[CACHE_SLOTS];
-	struct store *next_open; /* list of per-thread connections */
 };
 
-static int fail(struct store *s, struct err *e, int rc, const char *what)
+static const struct store_ops lite_ops;
+
+static sqlite3 *db_of(struct store *s)
 {
-	const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+	return ((struct lite *)s)->db;
+}
+
+static sqlite3_stmt *st_of(struct stmt *st)
+{
+	return ((struct lite_stmt *)st)->st;
+}
+
+static int fail(sqlite3 *db, struct err *e, int rc, const char *what)
+{
+	const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
 	int prim = rc & 0xff;
 
 	if (prim == SQLITE_CONSTRAINT)
@@ -57,190 +62,151 @@ static int fail(struct store *s, struct err *e, int rc, const char *what)
 	return err_set(e, ERR_INTERNAL, NULL, "database error");
 }
 
-int store_open(struct store **out, const char *url,
-	       const struct store_options *opt, struct err *e)
+int store_open_sqlite(struct store **out, const char *url, const struct store_options *opt,
+		      struct err *e)
 {
-	static const struct store_options defaults = { 0 };
-	struct store *s = xcalloc(1, sizeof(*s));
+	struct lite *l = xcalloc(1, sizeof(*l));
 	char pragmas[256];
 	int flags, rc;
 
-	*out = NULL;
-	if (!opt)
-		opt = &defaults;
-	if (!strncmp(url, "postgres://", 11) || !strncmp(url, "postgresql://", 13)) {
-		free(s);
-		return err_set(e, ERR_UNAVAILABLE, "db",
-			       "the PostgreSQL backend is not built yet; use a SQLite file");
-	}
+	l->base.ops = &lite_ops;
 	flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI |
 		(opt->read_only ? SQLITE_OPEN_READONLY
 				: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-	rc = sqlite3_open_v2(url, &s->db, flags, NULL);
+	rc = sqlite3_open_v2(url, &l->db, flags, NULL);
 	if (rc != SQLITE_OK) {
-		fail(s, e, rc, url);
-		store_close(s);
+		fail(l->db, e, rc, url);
+		store_close(&l->base);
 		return -1;
 	}
-	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, opt->busy_timeout_ms ? opt->busy_timeout_ms : 5000);
-	const char *sync = opt->synchronous ? opt->synchronous : "full";
-	if (strcmp(sync, "full") && strcmp(sync, "normal") && strcmp(sync, "off")) {
-		store_close(s);
-		return err_set(e, ERR_INVALID, "synchronous",
-			       "synchronous must be full, normal or off");
-	}
+	sqlite3_extended_result_codes(l->db, 1);
+	sqlite3_busy_timeout(l->db, opt->busy_timeout_ms ? opt->busy_timeout_ms : 5000);
 	snprintf(pragmas, sizeof(pragmas),
 		 "PRAGMA foreign_keys=ON; PRAGMA synchronous=%s;"
 		 " PRAGMA cache_size=-2000; PRAGMA temp_store=MEMORY;",
-		 sync);
-	if (store_exec(s, opt->read_only ? "PRAGMA foreign_keys=ON" : "PRAGMA journal_mode=WAL", e) < 0 ||
-	    store_exec(s, pragmas, e) < 0) {
-		store_close(s);
+		 opt->synchronous ? opt->synchronous : "full");
+	const char *first = opt->read_only ? "PRAGMA foreign_keys=ON" : "PRAGMA journal_mode=WAL";
+	if (store_exec(&l->base, first, e) < 0 || store_exec(&l->base, pragmas, e) < 0) {
+		store_close(&l->base);
 		return -1;
 	}
-	*out = s;
+	*out = &l->base;
 	return 0;
 }
 
-void store_close(struct store *s)
+static void lite_close(struct store *s)
 {
-	if (!s)
-		return;
-	for (int i = 0; i < CACHE_SLOTS; i++)
-		sqlite3_finalize(s->cache[i].st);
-	sqlite3_close(s->db);
+	sqlite3_close(db_of(s));
 	free(s);
 }
 
-struct stmt *store_prepare(struct store *s, const char *sql, struct err *e)
+static struct stmt *lite_prepare(struct store *s, const char *sql, struct err *e)
 {
-	uintptr_t h = ((uintptr_t)sql >> 3) * 0x9e3779b97f4a7c15u;
-	unsigned i = (unsigned)(h >> 56) % CACHE_SLOTS;
-
-	for (int probe = 0; probe < CACHE_SLOTS; probe++, i = (i + 1) % CACHE_SLOTS) {
-		struct stmt *c = &s->cache[i];
-		if (c->sql == sql) {
-			stmt_done(c); /* as promised: reset, no bindings */
-			return c;
-		}
-		if (c->sql)
-			continue;
-		int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-					    &c->st, NULL);
-		if (rc != SQLITE_OK) {
-			fail(s, e, rc, sql);
-			c->st = NULL;
-			return NULL;
-		}
-		c->sql = sql;
-		c->store = s;
-		return c;
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v3(db_of(s), sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	if (rc != SQLITE_OK) {
+		fail(db_of(s), e, rc, sql);
+		sqlite3_finalize(st);
+		return NULL;
 	}
-	log_error("store: statement cache full");
-	err_set(e, ERR_INTERNAL, NULL, "statement cache full");
-	return NULL;
+	struct lite_stmt *ls = xcalloc(1, sizeof(*ls));
+	ls->st = st;
+	return &ls->base;
 }
 
-void stmt_bind_int(struct stmt *st, int idx, int64_t v)
+static void lite_finalize(struct stmt *st)
 {
-	sqlite3_bind_int64(st->st, idx, v);
+	sqlite3_finalize(st_of(st));
+	free(st);
 }
 
-void stmt_bind_text(struct stmt *st, int idx, const char *str, size_t len)
+static void lite_reset(struct stmt *st)
 {
-	if (!str) {
-		sqlite3_bind_null(st->st, idx);
-		return;
-	}
-	if (len == SIZE_MAX)
-		len = strlen(str);
-	sqlite3_bind_text64(st->st, idx, str, len, SQLITE_TRANSIENT, SQLITE_UTF8);
+	sqlite3_reset(st_of(st));
+	sqlite3_clear_bindings(st_of(st));
 }
 
-void stmt_bind_blob(struct stmt *st, int idx, const void *p, size_t len)
+static void lite_bind_int(struct stmt *st, int idx, int64_t v)
 {
-	sqlite3_bind_blob64(st->st, idx, p, len, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st_of(st), idx, v);
 }
 
-void stmt_bind_null(struct stmt *st, int idx)
+static void lite_bind_text(struct stmt *st, int idx, const char *str, size_t len)
 {
-	sqlite3_bind_null(st->st, idx);
+	sqlite3_bind_text64(st_of(st), idx, str, len, SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
-int stmt_step(struct stmt *st, struct err *e)
+static void lite_bind_blob(struct stmt *st, int idx, const void *p, size_t len)
 {
-	int rc = sqlite3_step(st->st);
+	sqlite3_bind_blob64(st_of(st), idx, p, len, SQLITE_TRANSIENT);
+}
+
+static void lite_bind_null(struct stmt *st, int idx)
+{
+	sqlite3_bind_null(st_of(st), idx);
+}
+
+static int lite_step(struct stmt *st, struct err *e)
+{
+	int rc = sqlite3_step(st_of(st));
 	if (rc == SQLITE_ROW)
 		return STORE_ROW;
 	if (rc == SQLITE_DONE)
 		return STORE_DONE;
-	return fail(st->store, e, rc, st->sql);
+	return fail(db_of(st->store), e, rc, st->sql ? st->sql : sqlite3_sql(st_of(st)));
 }
 
-int stmt_exec(struct stmt *st, struct err *e)
+static int lite_columns(struct stmt *st)
 {
-	int rc;
-	while ((rc = stmt_step(st, e)) == STORE_ROW)
-		;
-	stmt_done(st);
-	return rc < 0 ? -1 : 0;
+	return sqlite3_column_count(st_of(st));
 }
 
-int64_t stmt_int(struct stmt *st, int col)
+static enum store_type lite_type(struct stmt *st, int col)
 {
-	return sqlite3_column_int64(st->st, col);
+	switch (sqlite3_column_type(st_of(st), col)) {
+	case SQLITE_INTEGER:
+		return STORE_T_INT;
+	case SQLITE_FLOAT:
+		return STORE_T_FLOAT;
+	case SQLITE_TEXT:
+		return STORE_T_TEXT;
+	case SQLITE_BLOB:
+		return STORE_T_BLOB;
+	default:
+		return STORE_T_NULL;
+	}
 }
 
-const char *stmt_text(struct stmt *st, int col)
+static int64_t lite_col_int(struct stmt *st, int col)
 {
-	const unsigned char *t = sqlite3_column_text(st->st, col);
+	return sqlite3_column_int64(st_of(st), col);
+}
+
+static const char *lite_col_text(struct stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st_of(st), col);
 	return t ? (const char *)t : "";
 }
 
-size_t stmt_len(struct stmt *st, int col)
+static size_t lite_col_len(struct stmt *st, int col)
 {
-	return (size_t)sqlite3_column_bytes(st->st, col);
+	return (size_t)sqlite3_column_bytes(st_of(st), col);
 }
 
-const void *stmt_blob(struct stmt *st, int col)
+static const void *lite_col_blob(struct stmt *st, int col)
 {
-	return sqlite3_column_blob(st->st, col);
+	return sqlite3_column_blob(st_of(st), col);
 }
 
-bool stmt_is_null(struct stmt *st, int col)
+static int64_t lite_changes(struct store *s)
 {
-	return sqlite3_column_type(st->st, col) == SQLITE_NULL;
+	return sqlite3_changes64(db_of(s));
 }
 
-void stmt_done(struct stmt *st)
+static int lite_exec(struct store *s, const char *sql, struct err *e)
 {
-	if (!st)
-		return;
-	sqlite3_reset(st->st);
-	sqlite3_clear_bindings(st->st);
-}
-
-int64_t store_changes(struct store *s)
-{
-	return sqlite3_changes64(s->db);
-}
-
-int store_ping(struct store *s, struct err *e)
-{
-	static const char sql[] = "SELECT 1";
-	struct stmt *st = store_prepare(s, sql, e);
-	if (!st)
-		return -1;
-	int rc = stmt_step(st, e);
-	stmt_done(st);
-	return rc == STORE_ROW ? 0 : -1;
-}
-
-int store_exec(struct store *s, const char *sql, struct err *e)
-{
-	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
-	return rc == SQLITE_OK ? 0 : fail(s, e, rc, "exec");
+	int rc = sqlite3_exec(db_of(s), sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : fail(db_of(s), e, rc, "exec");
 }
 
 static const char sql_begin_write[] = "BEGIN IMMEDIATE";
@@ -254,176 +220,38 @@ static int tx_step(struct store *s, const char *sql, struct err *e)
 	return st ? stmt_exec(st, e) : -1;
 }
 
-int store_read_begin(struct store *s, struct err *e)
+static int lite_begin(struct store *s, bool write, struct err *e)
 {
-	if (s->in_tx || s->read_tx)
-		return 0;
-	if (tx_step(s, sql_begin_read, e) < 0)
-		return -1;
-	s->read_tx = true;
-	return 0;
+	return tx_step(s, write ? sql_begin_write : sql_begin_read, e);
 }
 
-void store_read_end(struct store *s)
+static int lite_commit(struct store *s, struct err *e)
 {
-	struct err e = ERR_INIT;
-	if (!s->read_tx)
-		return;
-	s->read_tx = false;
-	if (tx_step(s, sql_commit, &e) < 0)
-		store_rollback(s);
+	return tx_step(s, sql_commit, e);
 }
 
-int store_begin(struct store *s, struct err *e)
+static void lite_rollback(struct store *s)
 {
-	store_read_end(s);
-	if (tx_step(s, sql_begin_write, e) < 0)
-		return -1;
-	s->in_tx = true;
-	return 0;
+	if (!sqlite3_get_autocommit(db_of(s)))
+		sqlite3_exec(db_of(s), "ROLLBACK", NULL, NULL, NULL);
 }
 
-int store_commit(struct store *s, struct err *e)
-{
-	if (tx_step(s, sql_commit, e) < 0) {
-		store_rollback(s);
-		return -1;
-	}
-	s->in_tx = false;
-	return 0;
-}
-
-bool store_in_tx(struct store *s)
-{
-	return s->in_tx;
-}
-
-void store_rollback(struct store *s)
-{
-	if (!sqlite3_get_autocommit(s->db))
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	s->in_tx = false;
-	s->read_tx = false;
-}
-
-/* ---- migrations ---- */
+/* ---- migrations and the catalog ---- */
 
 static const char sql_meta[] =
 	"CREATE TABLE IF NOT EXISTS schema_migrations ("
 	" version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
 static const char sql_version[] = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
-static const char sql_record[] =
-	"INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, strftime('%s','now'))";
+static const char sql_record[] = "INSERT INTO schema_migrations (version, name, applied_at)"
+				 " VALUES (?, ?, strftime('%s','now'))";
+static const char sql_tables[] =
+	"SELECT name FROM sqlite_master WHERE type = 'table'"
+	" AND name NOT LIKE 'sqlite!_%' ESCAPE '!' AND name <> 'schema_migrations' ORDER BY rowid";
+static const char sql_columns[] = "SELECT name FROM pragma_table_info(?) ORDER BY cid";
 
-/* Replaces the dialect tokens of a migration with SQLite's forms. */
-static char *dialect(const char *sql)
+static int lite_ensure_meta(struct store *s, struct err *e)
 {
-	static const char token[] = "@id";
-	static const char repl[] = "INTEGER PRIMARY KEY";
-	size_t n = 0;
-	for (const char *p = sql; (p = strstr(p, token)); p += sizeof(token) - 1)
-		n++;
-	char *out = xmalloc(strlen(sql) + n * sizeof(repl) + 1), *o = out;
-	const char *p = sql, *q;
-	while ((q = strstr(p, token))) {
-		memcpy(o, p, (size_t)(q - p));
-		o += q - p;
-		memcpy(o, repl, sizeof(repl) - 1);
-		o += sizeof(repl) - 1;
-		p = q + sizeof(token) - 1;
-	}
-	strcpy(o, p);
-	return out;
-}
-
-int store_version(struct store *s, struct err *e)
-{
-	struct stmt *st;
-	int v = 0;
-
-	if (store_exec(s, sql_meta, e) < 0 || !(st = store_prepare(s, sql_version, e)))
-		return -1;
-	if (stmt_step(st, e) == STORE_ROW)
-		v = (int)stmt_int(st, 0);
-	stmt_done(st);
-	return err_is_set(e) ? -1 : v;
-}
-
-static const char sql_applied[] = "SELECT version FROM schema_migrations ORDER BY version";
-
-/* Reads the applied versions into a heap array; caller frees. */
-static int applied_versions(struct store *s, int **out, size_t *n, struct err *e)
-{
-	struct stmt *st;
-	size_t cap = 16;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	if (store_exec(s, sql_meta, e) < 0 || !(st = store_prepare(s, sql_applied, e)))
-		return -1;
-	*out = xmalloc(cap * sizeof(**out));
-	while ((rc = stmt_step(st, e)) == STORE_ROW) {
-		if (*n == cap)
-			*out = xrealloc(*out, (cap *= 2) * sizeof(**out));
-		(*out)[(*n)++] = (int)stmt_int(st, 0);
-	}
-	stmt_done(st);
-	return rc < 0 ? -1 : 0;
-}
-
-/*
- * Applies, in the listed order, every migration whose version is not yet
- * recorded.  Versions are checked one by one rather than against the
- * newest, so modules can keep their own ranges of numbers.
- */
-int store_migrate(struct store *s, const struct migration *m, size_t n,
-		  int *applied, struct err *e)
-{
-	int count = 0, *have = NULL;
-	size_t nhave = 0;
-
-	if (applied)
-		*applied = 0;
-	if (applied_versions(s, &have, &nhave, e) < 0) {
-		free(have);
-		return -1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		bool done = false;
-		for (size_t k = 0; k < nhave && !done; k++)
-			done = have[k] == m[i].version;
-		if (done)
-			continue;
-		char *sql = dialect(m[i].sql);
-		struct stmt *st;
-		int rc = store_begin(s, e);
-		if (rc == 0)
-			rc = store_exec(s, sql, e);
-		free(sql);
-		if (rc == 0 && (st = store_prepare(s, sql_record, e))) {
-			stmt_bind_int(st, 1, m[i].version);
-			stmt_bind_text(st, 2, m[i].name, SIZE_MAX);
-			rc = stmt_exec(st, e);
-		} else {
-			rc = -1;
-		}
-		if (rc == 0)
-			rc = store_commit(s, e);
-		if (rc < 0) {
-			store_rollback(s);
-			log_error("migration %d (%s) failed: %s", m[i].version, m[i].name, e->message);
-			free(have);
-			if (applied)
-				*applied = count; /* those before it stay applied */
-			return -1;
-		}
-		count++;
-	}
-	free(have);
-	if (applied)
-		*applied = count;
-	return 0;
+	return store_exec(s, sql_meta, e);
 }
 
 /* ---- backup and restore ---- */
@@ -446,7 +274,7 @@ static int copy_db(sqlite3 *from, sqlite3 *to, struct err *e)
 	return 0;
 }
 
-int store_backup(struct store *s, const char *path, struct err *e)
+static int lite_backup(struct store *s, const char *path, struct err *e)
 {
 	sqlite3 *to = NULL;
 	int rc;
@@ -459,7 +287,7 @@ int store_backup(struct store *s, const char *path, struct err *e)
 		sqlite3_close(to);
 		return -1;
 	}
-	rc = copy_db(s->db, to, e);
+	rc = copy_db(db_of(s), to, e);
 	if (rc == 0 && sqlite3_exec(to, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK)
 		rc = err_set(e, ERR_UNAVAILABLE, "file", "cannot finish %s", path);
 	sqlite3_close(to);
@@ -486,7 +314,7 @@ static int check_sound(sqlite3 *db, struct err *e)
 	return 0;
 }
 
-int store_restore(struct store *s, const char *path, struct err *e)
+static int lite_restore(struct store *s, const char *path, struct err *e)
 {
 	sqlite3 *from = NULL;
 	int rc;
@@ -497,82 +325,38 @@ int store_restore(struct store *s, const char *path, struct err *e)
 	}
 	rc = check_sound(from, e);
 	if (rc == 0)
-		rc = copy_db(from, s->db, e);
+		rc = copy_db(from, db_of(s), e);
 	sqlite3_close(from);
 	return rc;
 }
 
-/* ---- per-thread connections ---- */
-
-static char *thread_url;
-static struct store_options thread_opt;
-static pthread_key_t thread_key;
-static pthread_once_t thread_once = PTHREAD_ONCE_INIT;
-static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct store *open_list;
-
-static void forget(struct store *s)
-{
-	pthread_mutex_lock(&open_lock);
-	for (struct store **p = &open_list; *p; p = &(*p)->next_open) {
-		if (*p == s) {
-			*p = s->next_open;
-			break;
-		}
-	}
-	pthread_mutex_unlock(&open_lock);
-}
-
-static void thread_exit(void *p)
-{
-	forget(p);
-	store_close(p);
-}
-
-static void make_key(void)
-{
-	pthread_key_create(&thread_key, thread_exit);
-}
-
-void store_thread_setup(const char *url, const struct store_options *opt)
-{
-	pthread_once(&thread_once, make_key);
-	free(thread_url);
-	thread_url = xstrdup(url);
-	thread_opt = opt ? *opt : (struct store_options){ 0 };
-	if (thread_opt.synchronous)
-		thread_opt.synchronous = xstrdup(thread_opt.synchronous);
-}
-
-struct store *store_thread(struct err *e)
-{
-	struct store *s = pthread_getspecific(thread_key);
-	if (s)
-		return s;
-	if (store_open(&s, thread_url, &thread_opt, e) < 0)
-		return NULL;
-	pthread_mutex_lock(&open_lock);
-	s->next_open = open_list;
-	open_list = s;
-	pthread_mutex_unlock(&open_lock);
-	pthread_setspecific(thread_key, s);
-	return s;
-}
-
-void store_thread_shutdown(void)
-{
-	pthread_mutex_lock(&open_lock);
-	struct store *s = open_list;
-	open_list = NULL;
-	pthread_mutex_unlock(&open_lock);
-	while (s) {
-		struct store *next = s->next_open;
-		store_close(s);
-		s = next;
-	}
-	pthread_setspecific(thread_key, NULL);
-	free(thread_url);
-	thread_url = NULL;
-	free((char *)thread_opt.synchronous);
-	thread_opt.synchronous = NULL;
-}
+static const struct store_ops lite_ops = {
+	.name = "sqlite",
+	.id_type = "INTEGER PRIMARY KEY",
+	.sql_record = sql_record,
+	.sql_tables = sql_tables,
+	.sql_columns = sql_columns,
+	.close = lite_close,
+	.prepare = lite_prepare,
+	.finalize = lite_finalize,
+	.reset = lite_reset,
+	.bind_int = lite_bind_int,
+	.bind_text = lite_bind_text,
+	.bind_blob = lite_bind_blob,
+	.bind_null = lite_bind_null,
+	.step = lite_step,
+	.columns = lite_columns,
+	.type = lite_type,
+	.col_int = lite_col_int,
+	.col_text = lite_col_text,
+	.col_len = lite_col_len,
+	.col_blob = lite_col_blob,
+	.changes = lite_changes,
+	.exec = lite_exec,
+	.begin = lite_begin,
+	.commit = lite_commit,
+	.rollback = lite_rollback,
+	.ensure_meta = lite_ensure_meta,
+	.backup = lite_backup,
+	.restore = lite_restore,
+};
