@@ -47,7 +47,8 @@ static int narrow(struct rational *out, i128 n, i128 d, struct err *e)
 		d = (i128)((u128)d / g);
 	}
 	if (mag > INT64_MAX || d > INT64_MAX)
-		return err_set(e, ERR_INVALID, NULL, "exact arithmetic overflow (a fraction past 63 bits)");
+		return err_set(e, ERR_INVALID, NULL,
+			       "exact arithmetic overflow (a fraction past 63 bits)");
 	out->num = n < 0 ? -(int64_t)mag : (int64_t)mag;
 	out->den = (int64_t)d;
 	return 0;
@@ -155,25 +156,38 @@ static int raw_cmp(const uint64_t *a, uint32_t an, const uint64_t *b, uint32_t b
 static uint32_t raw_mul128(uint64_t *out, const uint64_t *a, uint32_t an, u128 x)
 {
 	uint64_t lo = (uint64_t)x, hi = (uint64_t)(x >> 64);
-	memset(out, 0, (an + 2) * sizeof(*out));
-	for (int part = 0; part < 2; part++) {
-		uint64_t m = part ? hi : lo;
-		if (!m)
-			continue;
-		u128 carry = 0;
-		uint32_t i;
-		for (i = 0; i < an; i++) {
-			u128 t = (u128)a[i] * m + out[i + part] + carry;
-			out[i + part] = (uint64_t)t;
+	u128 carry = 0;
+	for (uint32_t i = 0; i < an; i++) {
+		u128 t = (u128)a[i] * lo + carry;
+		out[i] = (uint64_t)t;
+		carry = t >> 64;
+	}
+	out[an] = (uint64_t)carry;
+	out[an + 1] = 0;
+	if (hi) {
+		carry = 0;
+		for (uint32_t i = 0; i < an; i++) {
+			u128 t = (u128)a[i] * hi + out[i + 1] + carry;
+			out[i + 1] = (uint64_t)t;
 			carry = t >> 64;
 		}
-		for (i += part; carry; i++) {
-			u128 t = (u128)out[i] + carry;
-			out[i] = (uint64_t)t;
-			carry = t >> 64;
-		}
+		out[an + 1] = (uint64_t)carry;
 	}
 	return trim(out, an + 2);
+}
+
+/* Bits in a[0..an), trimmed. */
+static unsigned raw_bits(const uint64_t *a, uint32_t an)
+{
+	return an ? 64 * (an - 1) + (64 - (unsigned)__builtin_clzll(a[an - 1])) : 0;
+}
+
+static unsigned bits128(u128 x)
+{
+	uint64_t hi = (uint64_t)(x >> 64), lo = (uint64_t)x;
+	return hi   ? 128 - (unsigned)__builtin_clzll(hi)
+	       : lo ? 64 - (unsigned)__builtin_clzll(lo)
+		    : 0;
 }
 
 /* r[0..rn) -= s[0..sn), where r >= s. */
@@ -216,19 +230,34 @@ void bignat_set_u64(struct bignat *out, uint64_t v)
 
 int bignat_cmp(const struct bignat *a, const struct bignat *b)
 {
-	return raw_cmp(a->limb, a->len, b->limb, b->len);
+	/* both are trimmed, so the longer is the larger */
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	for (uint32_t i = a->len; i-- > 0;)
+		if (a->limb[i] != b->limb[i])
+			return a->limb[i] < b->limb[i] ? -1 : 1;
+	return 0;
 }
 
 int bignat_cmp_mul(const struct bignat *a, u128 x, const struct bignat *b, u128 y)
 {
 	uint64_t pa[WIDE], pb[WIDE];
+	/* a product of numbers of i and j bits has i + j - 1 or i + j bits, so a
+	 * difference of two bits or more decides without multiplying */
+	unsigned ba = raw_bits(a->limb, a->len), bb = raw_bits(b->limb, b->len);
+	unsigned bx = bits128(x), by = bits128(y);
+	if (!ba || !bx || !bb || !by)
+		return (ba && bx) - (bb && by);
+	if (ba + bx > bb + by + 1)
+		return 1;
+	if (bb + by > ba + bx + 1)
+		return -1;
 	uint32_t na = raw_mul128(pa, a->limb, a->len, x);
 	uint32_t nb = raw_mul128(pb, b->limb, b->len, y);
 	return raw_cmp(pa, na, pb, nb);
 }
 
-int bignat_add(struct bignat *out, const struct bignat *a, const struct bignat *b,
-	       struct err *e)
+int bignat_add(struct bignat *out, const struct bignat *a, const struct bignat *b, struct err *e)
 {
 	uint32_t n = a->len > b->len ? a->len : b->len;
 	uint64_t carry = 0;

@@ -97,8 +97,7 @@ int bignat_cmp_mul(const struct bignat *a, unsigned __int128 x, const struct big
 		   unsigned __int128 y);
 
 /* *out = a + b; fails past BIGNAT_BITS.  out may alias a or b. */
-int bignat_add(struct bignat *out, const struct bignat *a, const struct bignat *b,
-	       struct err *e);
+int bignat_add(struct bignat *out, const struct bignat *a, const struct bignat *b, struct err *e);
 
 /* *out = a - b, where a >= b (asserted).  out may alias a or b. */
 void bignat_sub(struct bignat *out, const struct bignat *a, const struct bignat *b);

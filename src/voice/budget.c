@@ -1,27 +1,37 @@
 /*
  * budget.c - greedy and the Method of Equal Shares, exactly (see budget.h).
  *
- * MES keeps money as bignat counts of 1/D units over one shared denominator
- * D.  A run starts with D = the denominator of the per-voter budget; when a
- * purchase asks each of k supporters for N/k units and k does not divide N,
- * every amount (D, each budget, each cached price) is multiplied by the
- * smallest factor that makes it divide.  So every budget, payment and price
- * is an exact integer count of units, and each decision is an integer
- * comparison of products.
+ * Money in MES is kept as bignat counts of 1/D units over one shared
+ * denominator D.  A run starts with D = the denominator of the per-voter
+ * budget; when a purchase asks each of k supporters for N/k units and k does
+ * not divide N, D is multiplied by the smallest factor f that makes it
+ * divide, so every budget, payment and price stays an exact whole number of
+ * units and every decision is a comparison of integers.  No floating point.
  *
  * Voters are kept in classes of equal budget.  Two voters who approve the
  * same funded projects have paid the same for each (everyone sharing a
  * purchase pays the same price, or all they have) and so hold the same
  * budget; a purchase splits each class it touches into its supporters, who
- * pay, and the rest.  Arithmetic on wide numbers is then done once per
- * class, not once per voter; voters with nothing left share class 0 and
- * drop out of every sum.
+ * pay, and the rest.  Wide arithmetic is then done once per class, not once
+ * per voter; voters with nothing left share class 0 and drop out of every
+ * sum.  Identical ballots are taken once, with a weight.
  *
- * The round loop is pabutools' lazy one: the price a project needs only
- * rises as budgets fall, so the price computed in an earlier round is a lower
- * bound; projects are looked at in order of that bound, and the round stops
- * at the first whose bound exceeds the best price found.  This finds every
- * project tied at the best price, and the tie goes to the smallest id.
+ * What makes a city-sized election fast enough (90,000 voters, ~270 add1
+ * runs in bench/budget_bench.c):
+ * - a class's budget is brought to the current D only when it is next
+ *   looked at (catch_up), not at every purchase;
+ * - a price is found by repeatedly letting whoever holds less than the
+ *   current equal split pay all they have (no sorting of classes), and
+ *   "less than rest / k" is one comparison with a precomputed quotient;
+ * - the round loop is pabutools' lazy one: a project's price only rises as
+ *   budgets fall, so the price from an earlier round is a lower bound;
+ *   projects are looked at in order of that bound (kept sorted by merging
+ *   in the few that changed) and a round stops at the first bound above the
+ *   best price found.  That still finds every project tied at the best
+ *   price, and the tie goes to the smallest id.
+ * Each of these was checked against an exact re-implementation in Python
+ * (fractions) and against the plain version of this file on the bench
+ * instance; tests/unit/test_budget.c keeps instances from that comparison.
  */
 #include "voice/budget.h"
 
@@ -74,8 +84,8 @@ static int check_instance(const struct pb_instance *in, struct err *e)
 		return err_set(e, ERR_INVALID, "", "too many voters");
 	for (size_t i = 0; i < in->nprojects; i++)
 		if (in->project[i].cost < 0 || in->project[i].cost > PB_MONEY_MAX)
-			return err_set(e, ERR_INVALID, "cost", "project %.40s: cost outside 0..10^15",
-				       in->project[i].id);
+			return err_set(e, ERR_INVALID, "cost",
+				       "project %.40s: cost outside 0..10^15", in->project[i].id);
 	for (size_t v = 0; v < in->nvoters; v++) {
 		const struct pb_voter *vt = &in->voter[v];
 		if (in->has_points && !vt->points && vt->n)
@@ -188,15 +198,20 @@ out:
  */
 struct mes_prep {
 	const struct pb_instance *in;
-	size_t n, m;       /* distinct ballots, projects */
-	uint32_t *weight;  /* [n] voters casting each ballot */
-	size_t *sup_off;   /* [m + 1] */
-	uint32_t *sup;     /* ballot indices, project by project */
+	size_t n, m;         /* distinct ballots, projects */
+	uint32_t *weight;    /* [n] voters casting each ballot */
+	size_t *sup_off;     /* [m + 1] */
+	uint32_t *sup;       /* ballot indices, project by project */
 	uint64_t *approvals; /* [m] voters approving each project */
-	bool *eligible;    /* cost > 0 and at least one supporter */
+	bool *eligible;      /* cost > 0 and at least one supporter */
 };
 
 enum { P_OUT, P_ACTIVE, P_BOUGHT, P_DROPPED };
+
+/* A ballot's class and weight side by side: one cache line per lookup. */
+struct ballot_state {
+	uint32_t cls, weight;
+};
 
 struct mes_run {
 	const struct mes_prep *prep;
@@ -211,8 +226,8 @@ struct mes_run {
 	uint32_t ncls, cap, ntouched;
 	uint32_t *free_cls;
 	uint32_t nfree;
-	uint32_t *voter_cls; /* [n] */
-	uint64_t *factor;    /* the factors D was multiplied by, in order */
+	struct ballot_state *ballot; /* [n] */
+	uint64_t *factor;            /* the factors D was multiplied by, in order */
 	uint32_t nfactor;
 	/* projects */
 	unsigned char *state;
@@ -336,10 +351,12 @@ static void run_init(struct mes_run *r, const struct mes_prep *pr)
 	r->epoch = xmalloc(r->cap * sizeof(*r->epoch));
 	r->members = xcalloc(r->cap, sizeof(*r->members));
 	r->cnt = xcalloc(r->cap, sizeof(*r->cnt));
-	r->touched = xmalloc(r->cap * sizeof(*r->touched));
+	r->touched = xmalloc((r->cap + 1) * sizeof(*r->touched)); /* +1: see gather */
 	r->remap = xmalloc(r->cap * sizeof(*r->remap));
 	r->free_cls = xmalloc(r->cap * sizeof(*r->free_cls));
-	r->voter_cls = xmalloc((pr->n ? pr->n : 1) * sizeof(*r->voter_cls));
+	r->ballot = xmalloc((pr->n ? pr->n : 1) * sizeof(*r->ballot));
+	for (size_t g = 0; g < pr->n; g++)
+		r->ballot[g].weight = pr->weight[g];
 	r->factor = xmalloc(m * sizeof(*r->factor));
 	r->state = xmalloc(m);
 	r->key_n = xmalloc(m * sizeof(*r->key_n));
@@ -357,7 +374,7 @@ static void run_release(struct mes_run *r)
 	free(r->touched);
 	free(r->remap);
 	free(r->free_cls);
-	free(r->voter_cls);
+	free(r->ballot);
 	free(r->factor);
 	free(r->state);
 	free(r->key_n);
@@ -380,7 +397,7 @@ static uint32_t class_new(struct mes_run *r)
 		r->epoch = xrealloc(r->epoch, r->cap * sizeof(*r->epoch));
 		r->members = xrealloc(r->members, r->cap * sizeof(*r->members));
 		r->cnt = xrealloc(r->cnt, r->cap * sizeof(*r->cnt));
-		r->touched = xrealloc(r->touched, r->cap * sizeof(*r->touched));
+		r->touched = xrealloc(r->touched, (r->cap + 1) * sizeof(*r->touched));
 		r->remap = xrealloc(r->remap, r->cap * sizeof(*r->remap));
 		r->free_cls = xrealloc(r->free_cls, r->cap * sizeof(*r->free_cls));
 		memset(r->members + r->ncls, 0, (r->cap - r->ncls) * sizeof(*r->members));
@@ -409,7 +426,7 @@ static void run_reset(struct mes_run *r, struct rational b0)
 	}
 	r->members[all] = (uint32_t)pr->in->nvoters;
 	for (size_t v = 0; v < pr->n; v++)
-		r->voter_cls[v] = all;
+		r->ballot[v].cls = all;
 	r->nactive = 0;
 	for (size_t p = 0; p < pr->m; p++) {
 		r->state[p] = pr->eligible[p] ? P_ACTIVE : P_OUT;
@@ -448,18 +465,41 @@ static int catch_up(struct mes_run *r, uint32_t c, struct err *e)
 static int gather(struct mes_run *r, uint32_t p, struct err *e)
 {
 	const struct mes_prep *pr = r->prep;
-	r->ntouched = 0;
-	for (size_t i = pr->sup_off[p]; i < pr->sup_off[p + 1]; i++) {
-		uint32_t g = pr->sup[i], c = r->voter_cls[g];
-		if (!c)
-			continue;
-		if (!r->cnt[c])
-			r->touched[r->ntouched++] = c;
-		r->cnt[c] += pr->weight[g];
+	const uint32_t *sup = pr->sup;
+	uint32_t *touched = r->touched, *cnt = r->cnt, nt = 0;
+	size_t end = pr->sup_off[p + 1];
+	/* the hottest loop: locals (no aliasing through r), no branch on what
+	 * is read; class 0 is counted too and taken out afterwards */
+	for (size_t i = pr->sup_off[p]; i < end; i++) {
+		uint32_t g = sup[i], c = r->ballot[g].cls;
+		if (i + 16 < end)
+			__builtin_prefetch(&r->ballot[sup[i + 16]]);
+		touched[nt] = c;
+		nt += cnt[c] == 0;
+		cnt[c] += r->ballot[g].weight;
 	}
-	for (uint32_t i = 0; i < r->ntouched; i++)
-		if (r->epoch[r->touched[i]] != r->nfactor && catch_up(r, r->touched[i], e))
+	if (cnt[0]) {
+		cnt[0] = 0;
+		for (uint32_t i = 0; i < nt; i++)
+			if (touched[i] == 0) {
+				touched[i] = touched[--nt];
+				break;
+			}
+	}
+	r->ntouched = nt;
+	/* budgets are the misses that cost: ask for them a few classes ahead */
+	for (uint32_t i = 0; i < nt && i < 8; i++) {
+		__builtin_prefetch(&r->budget[touched[i]]);
+		__builtin_prefetch(&r->epoch[touched[i]]);
+	}
+	for (uint32_t i = 0; i < nt; i++) {
+		if (i + 8 < nt) {
+			__builtin_prefetch(&r->budget[touched[i + 8]]);
+			__builtin_prefetch(&r->epoch[touched[i + 8]]);
+		}
+		if (r->epoch[touched[i]] != r->nfactor && catch_up(r, touched[i], e))
 			return -1;
+	}
 	return 0;
 }
 
@@ -601,12 +641,13 @@ static int buy(struct mes_run *r, uint32_t w, uint32_t round, struct err *e)
 		return -1;
 	for (uint32_t i = 0; i < r->ntouched; i++) {
 		uint32_t c = r->touched[i];
-		int rich = bignat_cmp(&r->budget[c], &t) > 0;
-		if (rich || bignat_cmp(&r->budget[c], &t) == 0) {
+		int vs = bignat_cmp(&r->budget[c], &t), rich = vs > 0;
+		if (vs >= 0) {
 			paid_price += r->cnt[c];
 		} else {
 			paid_all += r->cnt[c];
-			if (r->dec && bignat_addmul_u64(&paid_all_total, &r->budget[c], r->cnt[c], e))
+			if (r->dec &&
+			    bignat_addmul_u64(&paid_all_total, &r->budget[c], r->cnt[c], e))
 				return -1;
 		}
 		if (!rich) {
@@ -621,12 +662,12 @@ static int buy(struct mes_run *r, uint32_t w, uint32_t round, struct err *e)
 		}
 	}
 	for (size_t i = pr->sup_off[w]; i < pr->sup_off[w + 1]; i++) {
-		uint32_t g = pr->sup[i], c = r->voter_cls[g];
+		uint32_t g = pr->sup[i], c = r->ballot[g].cls;
 		if (!c || r->remap[c] == c)
 			continue;
-		r->voter_cls[g] = r->remap[c];
-		r->members[c] -= pr->weight[g];
-		r->members[r->remap[c]] += pr->weight[g];
+		r->ballot[g].cls = r->remap[c];
+		r->members[c] -= r->ballot[g].weight;
+		r->members[r->remap[c]] += r->ballot[g].weight;
 	}
 	for (uint32_t i = 0; i < r->ntouched; i++) {
 		uint32_t c = r->touched[i];
@@ -652,19 +693,41 @@ static int buy(struct mes_run *r, uint32_t w, uint32_t round, struct err *e)
 }
 
 /* One run of MES from a per-voter budget of b0; the outcome in r->order. */
+/*
+ * Puts active[] in order of cached price.  Only the first `changed` entries
+ * (the projects looked at last round, whose prices rose) can be out of
+ * place; the rest are still in order, so those few are sorted and merged in.
+ */
+static void order_active(struct mes_run *r, size_t changed, uint32_t *tmp)
+{
+	size_t n = r->nactive, i = 0, j = changed, k = 0;
+	qsort_r(r->active, changed, sizeof(*r->active), cmp_active, r);
+	if (changed == 0 || changed == n)
+		return;
+	while (i < changed && j < n)
+		tmp[k++] = cmp_active(&r->active[i], &r->active[j], r) <= 0 ? r->active[i++]
+									    : r->active[j++];
+	while (i < changed)
+		tmp[k++] = r->active[i++];
+	while (j < n)
+		tmp[k++] = r->active[j++];
+	memcpy(r->active, tmp, n * sizeof(*tmp));
+}
+
+/* One run of MES from a per-voter budget of b0; the outcome in r->order. */
 static int mes_run(struct mes_run *r, struct rational b0, struct err *e)
 {
 	const struct pb_instance *in = r->prep->in;
-	uint32_t *tied = NULL;
+	size_t m = r->prep->m ? r->prep->m : 1, changed;
+	uint32_t *tied = xmalloc(m * sizeof(*tied)), *tmp = xmalloc(m * sizeof(*tmp));
 	int rc = -1;
 
 	run_reset(r, b0);
-	tied = xmalloc((r->prep->m ? r->prep->m : 1) * sizeof(*tied));
+	changed = r->nactive;
 	for (uint32_t round = 1;; round++) {
-		size_t ntied = 0, keep = 0;
+		size_t ntied = 0, keep = 0, i;
 		long best = -1;
-		qsort_r(r->active, r->nactive, sizeof(*r->active), cmp_active, r);
-		size_t i;
+		order_active(r, changed, tmp);
 		for (i = 0; i < r->nactive; i++) {
 			uint32_t p = r->active[i];
 			if (best >= 0 && key_cmp(r, p, (uint32_t)best) > 0)
@@ -687,7 +750,9 @@ static int mes_run(struct mes_run *r, struct rational b0, struct err *e)
 				tied[ntied++] = p;
 			}
 		}
-		/* keep what was not looked at, drop what could not be paid for */
+		/* what was looked at comes first, then the rest, still in order;
+		 * what could not be paid for is gone */
+		changed = keep;
 		for (; i < r->nactive; i++)
 			r->active[keep++] = r->active[i];
 		r->nactive = keep;
@@ -697,9 +762,12 @@ static int mes_run(struct mes_run *r, struct rational b0, struct err *e)
 		for (size_t j = 1; j < ntied; j++)
 			if (id_less(in, tied[j], w))
 				w = tied[j];
-		for (size_t j = 0; j < r->nactive; j++)
+		for (size_t j = 0; j < changed; j++)
 			if (r->active[j] == w) {
-				r->active[j] = r->active[--r->nactive];
+				memmove(&r->active[j], &r->active[j + 1],
+					(r->nactive - j - 1) * sizeof(*r->active));
+				r->nactive--;
+				changed--;
 				break;
 			}
 		if (buy(r, w, round, e))
@@ -709,6 +777,7 @@ static int mes_run(struct mes_run *r, struct rational b0, struct err *e)
 out:
 	ungather(r);
 	free(tied);
+	free(tmp);
 	return rc;
 }
 
@@ -761,8 +830,8 @@ static int explain_rest(struct mes_run *r, struct budget_result *out, struct err
 	return 0;
 }
 
-static int mes(struct budget_result *out, const struct pb_instance *in, bool add1,
-	       int64_t step, uint64_t max_steps, struct err *e)
+static int mes(struct budget_result *out, const struct pb_instance *in, bool add1, int64_t step,
+	       uint64_t max_steps, struct err *e)
 {
 	struct mes_prep pr;
 	struct mes_run run;
@@ -797,7 +866,8 @@ static int mes(struct budget_result *out, const struct pb_instance *in, bool add
 			break;
 		if (++steps > max_steps) {
 			err_set(e, ERR_INVALID, "",
-				"add1 completion did not settle within %" PRIu64 " steps", max_steps);
+				"add1 completion did not settle within %" PRIu64 " steps",
+				max_steps);
 			goto out;
 		}
 	}
@@ -840,7 +910,8 @@ int budget_allocate(struct budget_result *out, const struct pb_instance *in,
 	out->rule = rule;
 	out->budget = in->budget;
 	out->nprojects = in->nprojects;
-	out->decision = arena_zalloc(a, (in->nprojects ? in->nprojects : 1) * sizeof(*out->decision));
+	out->decision =
+		arena_zalloc(a, (in->nprojects ? in->nprojects : 1) * sizeof(*out->decision));
 	out->funded = arena_zalloc(a, (in->nprojects ? in->nprojects : 1) * sizeof(*out->funded));
 	if (rule == BUDGET_GREEDY)
 		return greedy(out, in, a, e);
@@ -862,11 +933,11 @@ static void put_amount(struct strbuf *sb, struct budget_amount x)
 		strbuf_addf(sb, ".%02" PRId64, x.cents % 100);
 }
 
-void budget_summary(struct strbuf *sb, const struct budget_result *r,
-		    const struct pb_instance *in)
+void budget_summary(struct strbuf *sb, const struct budget_result *r, const struct pb_instance *in)
 {
-	strbuf_addf(sb, "rule %s: budget %" PRId64 ", %zu voters, %zu projects; funded %zu costing %" PRId64
-			", %" PRId64 " left",
+	strbuf_addf(sb,
+		    "rule %s: budget %" PRId64
+		    ", %zu voters, %zu projects; funded %zu costing %" PRId64 ", %" PRId64 " left",
 		    budget_rule_name(r->rule), r->budget, in->nvoters, in->nprojects, r->nfunded,
 		    r->cost, r->budget - r->cost);
 	if (r->rule == BUDGET_GREEDY)
@@ -883,8 +954,8 @@ void budget_summary(struct strbuf *sb, const struct budget_result *r,
 	}
 }
 
-void budget_explain(struct strbuf *sb, const struct budget_result *r,
-		    const struct pb_instance *in, size_t i)
+void budget_explain(struct strbuf *sb, const struct budget_result *r, const struct pb_instance *in,
+		    size_t i)
 {
 	const struct budget_decision *d = &r->decision[i];
 	int64_t cost = in->project[i].cost;
@@ -893,13 +964,15 @@ void budget_explain(struct strbuf *sb, const struct budget_result *r,
 	strbuf_addstr(sb, d->funded ? "funded: " : "not funded: ");
 	switch (d->reason) {
 	case BUDGET_FITS:
-		strbuf_addf(sb, "%" PRId64 " %s (place %" PRIu32 "), cost %" PRId64 " fit in %" PRId64
-				" left",
+		strbuf_addf(sb,
+			    "%" PRId64 " %s (place %" PRIu32 "), cost %" PRId64 " fit in %" PRId64
+			    " left",
 			    d->score, unit, d->rank, cost, d->left);
 		break;
 	case BUDGET_NO_FIT:
-		strbuf_addf(sb, "no longer fits: cost %" PRId64 ", remaining %" PRId64 " (%" PRId64
-				" %s, place %" PRIu32 ")",
+		strbuf_addf(sb,
+			    "no longer fits: cost %" PRId64 ", remaining %" PRId64 " (%" PRId64
+			    " %s, place %" PRIu32 ")",
 			    cost, d->left, d->score, unit, d->rank);
 		break;
 	case BUDGET_BOUGHT:

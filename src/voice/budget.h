@@ -78,10 +78,10 @@ struct budget_amount {
 struct budget_decision {
 	bool funded;
 	enum budget_reason reason;
-	int64_t score;    /* approvals, or total points with points ballots */
-	uint32_t rank;    /* greedy: place in the order by votes (1-based);
-			   * MES: the round it was bought in, else 0 */
-	int64_t left;     /* greedy: money left when its turn came */
+	int64_t score; /* approvals, or total points with points ballots */
+	uint32_t rank; /* greedy: place in the order by votes (1-based);
+			* MES: the round it was bought in, else 0 */
+	int64_t left;  /* greedy: money left when its turn came */
 	/* MES, bought: the price each supporter was asked, how many paid it, and
 	 * how many paid all they had because they had less */
 	struct budget_amount price;
@@ -94,11 +94,11 @@ struct budget_decision {
 struct budget_result {
 	enum budget_rule rule; /* the rule applied (never BUDGET_RULE_FILE) */
 	int64_t budget;
-	int64_t cost;            /* total cost of the funded projects */
+	int64_t cost; /* total cost of the funded projects */
 	size_t nprojects;
 	struct budget_decision *decision; /* [nprojects], in the instance's order */
 	size_t nfunded;
-	uint32_t *funded;                 /* project indices, in the order funded */
+	uint32_t *funded; /* project indices, in the order funded */
 	/* MES: the per-voter budget of the run whose outcome this is */
 	struct rational voter_budget;
 	/* add1: steps taken, and why it stopped: the outcome is exhaustive, or
@@ -133,11 +133,10 @@ int budget_allocate(struct budget_result *out, const struct pb_instance *in,
 
 /* Appends one line (no newline) on the rule's run: rule, budget, voters,
  * per-voter budget and why add1 stopped. */
-void budget_summary(struct strbuf *sb, const struct budget_result *r,
-		    const struct pb_instance *in);
+void budget_summary(struct strbuf *sb, const struct budget_result *r, const struct pb_instance *in);
 
 /* Appends one line (no newline) on project i: funded or not, and why. */
-void budget_explain(struct strbuf *sb, const struct budget_result *r,
-		    const struct pb_instance *in, size_t i);
+void budget_explain(struct strbuf *sb, const struct budget_result *r, const struct pb_instance *in,
+		    size_t i);
 
 #endif

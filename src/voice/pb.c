@@ -108,9 +108,9 @@ static void vec_push(struct vec *v, void *p)
 struct lexer {
 	const char *buf;
 	size_t len, pos;
-	size_t line;        /* line of pos */
+	size_t line;         /* line of pos */
 	struct strbuf field; /* the field being read */
-	struct vec fields;  /* char * in the arena */
+	struct vec fields;   /* char * in the arena */
 };
 
 /*
@@ -131,7 +131,8 @@ static int read_record(struct lexer *lx, struct arena *a, size_t *line, struct e
 			for (;;) {
 				if (lx->pos >= lx->len)
 					return err_set(e, ERR_INVALID, "",
-						       "line %zu: a quoted field is not closed", start);
+						       "line %zu: a quoted field is not closed",
+						       start);
 				char c = lx->buf[lx->pos];
 				if (c == '"') {
 					if (lx->pos + 1 < lx->len && lx->buf[lx->pos + 1] == '"') {
@@ -147,8 +148,8 @@ static int read_record(struct lexer *lx, struct arena *a, size_t *line, struct e
 				strbuf_addch(&lx->field, c);
 				lx->pos++;
 			}
-			if (lx->pos < lx->len && lx->buf[lx->pos] != ';' && lx->buf[lx->pos] != '\n' &&
-			    lx->buf[lx->pos] != '\r')
+			if (lx->pos < lx->len && lx->buf[lx->pos] != ';' &&
+			    lx->buf[lx->pos] != '\n' && lx->buf[lx->pos] != '\r')
 				return err_set(e, ERR_INVALID, "",
 					       "line %zu: text after the closing quote of a field",
 					       lx->line);
@@ -209,7 +210,8 @@ static size_t bad_text_line(const char *buf, size_t len)
 	size_t line = 1, start = 0;
 	for (size_t i = 0; i <= len; i++) {
 		if (i == len || buf[i] == '\n') {
-			if (memchr(buf + start, '\0', i - start) || !utf8_valid(buf + start, i - start))
+			if (memchr(buf + start, '\0', i - start) ||
+			    !utf8_valid(buf + start, i - start))
 				return line;
 			line++;
 			start = i + 1;
@@ -229,7 +231,8 @@ static int split_sections(struct pb_instance *out, const char *buf, size_t len, 
 	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
 		lx.pos = 3;
 	if (memchr(buf, '\0', len) || !utf8_valid(buf, len)) {
-		err_set(e, ERR_INVALID, "", "line %zu: not valid UTF-8 text", bad_text_line(buf, len));
+		err_set(e, ERR_INVALID, "", "line %zu: not valid UTF-8 text",
+			bad_text_line(buf, len));
 		goto out;
 	}
 	while ((r = read_record(&lx, a, &line, e)) == 1) {
@@ -249,7 +252,8 @@ static int split_sections(struct pb_instance *out, const char *buf, size_t len, 
 			continue;
 		}
 		if (cur < 0) {
-			err_set(e, ERR_INVALID, "", "line %zu: expected META, PROJECTS or VOTES", line);
+			err_set(e, ERR_INVALID, "", "line %zu: expected META, PROJECTS or VOTES",
+				line);
 			goto out;
 		}
 		struct pb_table *t = &out->table[cur];
@@ -259,14 +263,16 @@ static int split_sections(struct pb_instance *out, const char *buf, size_t len, 
 			for (size_t i = 0; i < f->n; i++) {
 				t->col[i] = trim_dup(a, f->item[i]);
 				if (!*t->col[i]) {
-					err_set(e, ERR_INVALID, "", "line %zu: column %zu of the %s header is empty",
+					err_set(e, ERR_INVALID, "",
+						"line %zu: column %zu of the %s header is empty",
 						line, i + 1, section_name[cur]);
 					goto out;
 				}
 				for (size_t j = 0; j < i; j++)
 					if (!strcmp(t->col[i], t->col[j])) {
 						err_set(e, ERR_INVALID, "",
-							"line %zu: column %.40s appears twice in the %s header",
+							"line %zu: column %.40s appears twice in "
+							"the %s header",
 							line, t->col[i], section_name[cur]);
 						goto out;
 					}
@@ -275,8 +281,9 @@ static int split_sections(struct pb_instance *out, const char *buf, size_t len, 
 			continue;
 		}
 		if (f->n > t->ncols) {
-			err_set(e, ERR_INVALID, "", "line %zu: %zu fields, but the %s header has %zu",
-				line, f->n, section_name[cur], t->ncols);
+			err_set(e, ERR_INVALID, "",
+				"line %zu: %zu fields, but the %s header has %zu", line, f->n,
+				section_name[cur], t->ncols);
 			goto out;
 		}
 		const char **row = arena_alloc(a, t->ncols * sizeof(*row));
@@ -348,8 +355,8 @@ static int money_field(int64_t *out, const char *s, size_t line, const char *fie
 }
 
 /* A trimmed id: non-empty, no control characters, no comma when no_comma. */
-static int id_field(const char **out, const char *s, size_t line, const char *field,
-		    bool no_comma, struct arena *a, struct err *e)
+static int id_field(const char **out, const char *s, size_t line, const char *field, bool no_comma,
+		    struct arena *a, struct err *e)
 {
 	size_t n = strlen(s);
 	const char *t = trim(s, &n);
@@ -381,8 +388,8 @@ static int read_meta(struct pb_instance *in, struct arena *a, struct err *e)
 			const char *k2 = trim(t->cell[q][kc], &n);
 			if (n == strlen(key) && !memcmp(k2, key, n))
 				return err_set(e, ERR_INVALID, key,
-					       "line %zu: META key %.40s repeats line %zu", t->line[r],
-					       key, t->line[q]);
+					       "line %zu: META key %.40s repeats line %zu",
+					       t->line[r], key, t->line[q]);
 		}
 		if (!strcmp(key, "budget")) {
 			if (money_field(&in->budget, val, t->line[r], "budget", e))
@@ -392,12 +399,14 @@ static int read_meta(struct pb_instance *in, struct arena *a, struct err *e)
 			in->rule = trim_dup(a, val);
 		} else if (!strcmp(key, "vote_type")) {
 			in->vote_type = trim_dup(a, val);
-			if (strcmp(in->vote_type, "approval") && strcmp(in->vote_type, "cumulative") &&
+			if (strcmp(in->vote_type, "approval") &&
+			    strcmp(in->vote_type, "cumulative") &&
 			    strcmp(in->vote_type, "scoring") && strcmp(in->vote_type, "ordinal"))
 				return err_set(e, ERR_INVALID, "vote_type",
 					       "line %zu: vote_type \"%.*s\" is not approval, "
 					       "cumulative, scoring or ordinal",
-					       t->line[r], quote_len(in->vote_type, 32), in->vote_type);
+					       t->line[r], quote_len(in->vote_type, 32),
+					       in->vote_type);
 		}
 	}
 	if (!have_budget)
@@ -504,7 +513,8 @@ static int read_votes(struct pb_instance *in, struct arena *a, struct err *e)
 	if (need_column(&idc, t, PB_VOTES, "voter_id", e) ||
 	    need_column(&votec, t, PB_VOTES, "vote", e))
 		return -1;
-	if (pointc < 0 && (!strcmp(in->vote_type, "cumulative") || !strcmp(in->vote_type, "scoring")))
+	if (pointc < 0 &&
+	    (!strcmp(in->vote_type, "cumulative") || !strcmp(in->vote_type, "scoring")))
 		return err_set(e, ERR_INVALID, "points",
 			       "vote_type %s needs a points column in VOTES", in->vote_type);
 	in->has_points = pointc >= 0;
@@ -523,19 +533,21 @@ static int read_votes(struct pb_instance *in, struct arena *a, struct err *e)
 		for (size_t i = 0; i < v->n; i++) {
 			size_t p;
 			if (!*ids[i]) {
-				err_set(e, ERR_INVALID, "vote", "line %zu: vote has an empty project id",
-					line);
+				err_set(e, ERR_INVALID, "vote",
+					"line %zu: vote has an empty project id", line);
 				goto out;
 			}
 			if (!pb_project_find(&p, in, ids[i])) {
 				err_set(e, ERR_INVALID, "vote",
-					"line %zu: vote names project %.*s, which is not in PROJECTS",
+					"line %zu: vote names project %.*s, which is not in "
+					"PROJECTS",
 					line, quote_len(ids[i], 32), ids[i]);
 				goto out;
 			}
 			if (seen[p] == r + 1) {
-				err_set(e, ERR_INVALID, "vote", "line %zu: vote lists project %.*s twice",
-					line, quote_len(ids[i], 32), ids[i]);
+				err_set(e, ERR_INVALID, "vote",
+					"line %zu: vote lists project %.*s twice", line,
+					quote_len(ids[i], 32), ids[i]);
 				goto out;
 			}
 			seen[p] = r + 1;
@@ -546,8 +558,8 @@ static int read_votes(struct pb_instance *in, struct arena *a, struct err *e)
 			size_t np = split_list(&pts, t->cell[r][pointc], a);
 			if (np != v->n) {
 				err_set(e, ERR_INVALID, "points",
-					"line %zu: %zu points for %zu projects in the vote", line, np,
-					v->n);
+					"line %zu: %zu points for %zu projects in the vote", line,
+					np, v->n);
 				goto out;
 			}
 			int64_t *points = arena_alloc(a, (np ? np : 1) * sizeof(*points));
@@ -566,8 +578,7 @@ out:
 	return rc;
 }
 
-int pb_parse(struct pb_instance *out, const char *buf, size_t len, struct arena *a,
-	     struct err *e)
+int pb_parse(struct pb_instance *out, const char *buf, size_t len, struct arena *a, struct err *e)
 {
 	memset(out, 0, sizeof(*out));
 	if (split_sections(out, buf, len, a, e) || read_meta(out, a, e) ||
@@ -592,8 +603,8 @@ int pb_read_file(struct pb_instance *out, const char *path, struct arena *a, str
 	for (;;) {
 		if (len == cap) {
 			if (cap >= PB_FILE_MAX) {
-				err_set(e, ERR_INVALID, "file", "%.100s is larger than %d bytes", path,
-					PB_FILE_MAX);
+				err_set(e, ERR_INVALID, "file", "%.100s is larger than %d bytes",
+					path, PB_FILE_MAX);
 				goto out;
 			}
 			cap = cap ? 2 * cap : 1 << 16;
@@ -747,13 +758,16 @@ static void write_projects(struct strbuf *sb, const struct pb_instance *in)
 	if (t->ncols == 0) {
 		for (size_t i = 0; i < in->nprojects; i++)
 			any_selected |= in->project[i].selected >= 0;
-		strbuf_addstr(sb, any_selected ? "project_id;cost;selected\n" : "project_id;cost\n");
+		strbuf_addstr(sb,
+			      any_selected ? "project_id;cost;selected\n" : "project_id;cost\n");
 		for (size_t i = 0; i < in->nprojects; i++) {
 			const struct pb_project *p = &in->project[i];
 			put_field(sb, p->id, true);
 			put_money(sb, p->cost, false);
 			if (any_selected)
-				strbuf_addstr(sb, p->selected == 1 ? ";1" : p->selected == 0 ? ";0" : ";");
+				strbuf_addstr(sb, p->selected == 1   ? ";1"
+						  : p->selected == 0 ? ";0"
+								     : ";");
 			strbuf_addch(sb, '\n');
 		}
 		return;
@@ -770,7 +784,11 @@ static void write_projects(struct strbuf *sb, const struct pb_instance *in)
 			else if ((long)c == costc)
 				put_money(sb, p->cost, c == 0);
 			else if ((long)c == selc)
-				put_field(sb, p->selected == 1 ? "1" : p->selected == 0 ? "0" : "", c == 0);
+				put_field(sb,
+					  p->selected == 1   ? "1"
+					  : p->selected == 0 ? "0"
+							     : "",
+					  c == 0);
 			else
 				put_field(sb, t->cell[i][c], c == 0);
 		}

@@ -47,7 +47,7 @@ enum pb_section { PB_META, PB_PROJECTS, PB_VOTES, PB_NSECTIONS };
  * to the parser. */
 struct pb_table {
 	size_t ncols;
-	const char **col;   /* header names */
+	const char **col; /* header names */
 	size_t nrows;
 	const char ***cell; /* cell[row][col]; "" for a field the row left out */
 	const size_t *line; /* 1-based line where each row starts */
@@ -86,8 +86,7 @@ struct pb_instance {
  * ("budget", "cost", "vote", ...) or "" for the file's shape, and the message
  * beginning "line N: " where a line is known.
  */
-int pb_parse(struct pb_instance *out, const char *buf, size_t len, struct arena *a,
-	     struct err *e);
+int pb_parse(struct pb_instance *out, const char *buf, size_t len, struct arena *a, struct err *e);
 
 /*
  * Reads the file at path and parses it as pb_parse does.  A file that cannot

@@ -52,7 +52,9 @@ int pb_cli_main(int argc, char **argv)
 		} else if (!strcmp(arg, "--explain")) {
 			explain = true;
 		} else if (!strcmp(arg, "--rule") || !strncmp(arg, "--rule=", 7)) {
-			const char *name = arg[6] == '=' ? arg + 7 : i + 1 < argc ? argv[++i] : NULL;
+			const char *name = arg[6] == '='  ? arg + 7
+					   : i + 1 < argc ? argv[++i]
+							  : NULL;
 			if (!name || !budget_rule_parse(&opt.rule, name)) {
 				fprintf(stderr, "linli pb: --rule takes greedy or mes%s%s\n\n%s",
 					name ? ", not " : "", name ? name : "", usage);

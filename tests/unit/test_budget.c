@@ -159,8 +159,10 @@ static void test_parse_refusals(void **state)
 	(void)state;
 	static const struct bad_case cases[] = {
 		{ HEAD PROJ, "", "no VOTES section" },
-		{ "META\nkey;value\nrule;greedy\n" PROJ VOTE "a;1\n", "budget", "META has no budget" },
-		{ HEAD "PROJECTS\nproject_id;cost\n1;10\n2;12a\n" VOTE, "cost", "line 7: cost \"12a\"" },
+		{ "META\nkey;value\nrule;greedy\n" PROJ VOTE "a;1\n", "budget",
+		  "META has no budget" },
+		{ HEAD "PROJECTS\nproject_id;cost\n1;10\n2;12a\n" VOTE, "cost",
+		  "line 7: cost \"12a\"" },
 		{ HEAD "PROJECTS\nproject_id;cost\n1;-5\n" VOTE, "cost", "line 6:" },
 		{ HEAD "PROJECTS\nproject_id;cost\n1;1.5\n" VOTE, "cost", "whole number" },
 		{ "META\nkey;value\nbudget;1000000000000001\n" PROJ VOTE, "budget", "line 3" },
@@ -170,20 +172,25 @@ static void test_parse_refusals(void **state)
 		{ HEAD "PROJECTS\nproject_id;cost\n1;10\n1;20\n" VOTE, "project_id",
 		  "line 7: project_id 1 repeats line 6" },
 		{ HEAD PROJ VOTE "a;1\na;2\n", "voter_id", "line 11: voter_id a repeats line 10" },
-		{ HEAD "PROJECTS\nproject_id;cost\n\"1;10\n" VOTE, "", "line 6: a quoted field is not closed" },
-		{ HEAD "PROJECTS\nproject_id;cost\n\"1\"x;10\n" VOTE, "", "after the closing quote" },
-		{ HEAD PROJ VOTE "a;1;extra\n", "", "line 10: 3 fields, but the VOTES header has 2" },
+		{ HEAD "PROJECTS\nproject_id;cost\n\"1;10\n" VOTE, "",
+		  "line 6: a quoted field is not closed" },
+		{ HEAD "PROJECTS\nproject_id;cost\n\"1\"x;10\n" VOTE, "",
+		  "after the closing quote" },
+		{ HEAD PROJ VOTE "a;1;extra\n", "",
+		  "line 10: 3 fields, but the VOTES header has 2" },
 		{ "budget;1\n" HEAD PROJ VOTE, "", "line 1: expected META" },
 		{ HEAD PROJ "META\n" VOTE, "", "line 8: a second META section" },
 		{ HEAD "PROJECTS\n" VOTE, "", "line 4: the PROJECTS section has no header row" },
 		{ HEAD "PROJECTS\nproject_id;price\n" VOTE, "cost", "no cost column" },
-		{ HEAD "PROJECTS\nproject_id;cost;selected\n1;10;yes\n" VOTE, "selected", "line 6" },
+		{ HEAD "PROJECTS\nproject_id;cost;selected\n1;10;yes\n" VOTE, "selected",
+		  "line 6" },
 		{ HEAD "PROJECTS\nproject_id;cost\n1,2;10\n" VOTE, "project_id", "comma" },
 		{ HEAD "PROJECTS\nproject_id;cost;cost\n" VOTE, "", "appears twice" },
 		{ HEAD PROJ "VOTES\nvoter_id;vote;points\na;1,2;3\n", "points", "1 points for 2" },
 		{ "META\nkey;value\nbudget;100\nvote_type;cumulative\n" PROJ VOTE "a;1\n", "points",
 		  "needs a points column" },
-		{ "META\nkey;value\nbudget;100\nvote_type;ranked\n" PROJ VOTE, "vote_type", "line 4" },
+		{ "META\nkey;value\nbudget;100\nvote_type;ranked\n" PROJ VOTE, "vote_type",
+		  "line 4" },
 		{ "META\nkey;value\nbudget;1\nbudget;2\n" PROJ VOTE, "budget", "repeats line 3" },
 		{ HEAD PROJ VOTE "a;1\n\xC3(;2\n", "", "line 11: not valid UTF-8" },
 		{ HEAD PROJ VOTE ";1\n", "voter_id", "voter_id is empty" },
@@ -192,7 +199,8 @@ static void test_parse_refusals(void **state)
 		struct pb_instance in;
 		struct err e = ERR_INIT;
 		int rc = pb_parse(&in, cases[i].text, strlen(cases[i].text), &A, &e);
-		if (rc != -1 || strcmp(e.field, cases[i].field) || !strstr(e.message, cases[i].message))
+		if (rc != -1 || strcmp(e.field, cases[i].field) ||
+		    !strstr(e.message, cases[i].message))
 			fprintf(stderr, "case %zu: rc %d, field \"%s\", message \"%s\"\n", i, rc,
 				e.field, e.message);
 		assert_int_equal(rc, -1);
@@ -207,7 +215,7 @@ static void test_parse_never_reads_past_len(void **state)
 	(void)state;
 	/* every prefix of a valid file parses or is refused, without a crash */
 	const char *text = HEAD "PROJECTS\nproject_id;cost;name\n1;10;\"x;\"\"y\"\n2;20;z\n" VOTE
-			   "a;1,2\nb;2\n";
+				"a;1,2\nb;2\n";
 	for (size_t n = 0; n <= strlen(text); n++) {
 		struct pb_instance in;
 		struct err e = ERR_INIT;
@@ -259,11 +267,12 @@ static void same_instance(const struct pb_instance *a, const struct pb_instance 
 static void test_write_round_trip(void **state)
 {
 	(void)state;
-	const char *text = "META\r\nkey;value\r\nbudget;1000.0\r\nrule;equalshares/add1\r\n"
-			   "vote_type;cumulative\r\ncomment;\"#1: a; b\"\r\n"
-			   "PROJECTS\r\nproject_id;cost;votes;name;selected\r\n"
-			   "7;600;2;\"x\"\"y\";1\r\n 8 ;400;1;\"two\r\nlines\";0\r\n9;50;0;;\r\n"
-			   "VOTES\r\nvoter_id;vote;points;sex\r\nv1;7,8;2,3;F\r\nv2;7;5;\r\nv3;;;M\r\n";
+	const char *text =
+		"META\r\nkey;value\r\nbudget;1000.0\r\nrule;equalshares/add1\r\n"
+		"vote_type;cumulative\r\ncomment;\"#1: a; b\"\r\n"
+		"PROJECTS\r\nproject_id;cost;votes;name;selected\r\n"
+		"7;600;2;\"x\"\"y\";1\r\n 8 ;400;1;\"two\r\nlines\";0\r\n9;50;0;;\r\n"
+		"VOTES\r\nvoter_id;vote;points;sex\r\nv1;7,8;2,3;F\r\nv2;7;5;\r\nv3;;;M\r\n";
 	struct pb_instance a = parse_ok(text), b, c;
 	struct strbuf one = STRBUF_INIT, two = STRBUF_INIT;
 	pb_write(&one, &a);
@@ -316,13 +325,14 @@ static void test_greedy_skip_and_continue(void **state)
 	/* A (3 votes, 60) fits in 100; B (2 votes, 50) no longer fits in 40 and
 	 * is skipped; C (1 vote, 40) still fits */
 	struct pb_instance in = parse_ok(HEAD "PROJECTS\nproject_id;cost\nA;60\nB;50\nC;40\n" VOTE
-					 "1;A,B\n2;A,B,C\n3;A\n");
+					      "1;A,B\n2;A,B,C\n3;A\n");
 	struct budget_result r = run(&in, BUDGET_GREEDY);
 	assert_string_equal(funded(&r, &in), "A C");
 	assert_int_equal(r.cost, 100);
 	assert_string_equal(explain(&r, &in, "B"),
 			    "not funded: no longer fits: cost 50, remaining 40 (2 votes, place 2)");
-	assert_string_equal(explain(&r, &in, "C"), "funded: 1 votes (place 3), cost 40 fit in 40 left");
+	assert_string_equal(explain(&r, &in, "C"),
+			    "funded: 1 votes (place 3), cost 40 fit in 40 left");
 }
 
 static void test_greedy_tie_by_id(void **state)
@@ -331,11 +341,12 @@ static void test_greedy_tie_by_id(void **state)
 	/* 9 and 10 have 2 votes each; only one fits; pabutools breaks the tie by
 	 * the id as a string, and "10" < "9" */
 	struct pb_instance in = parse_ok(HEAD "PROJECTS\nproject_id;cost\n9;60\n10;60\n5;30\n" VOTE
-					 "1;9,10\n2;9,10,5\n");
+					      "1;9,10\n2;9,10,5\n");
 	struct budget_result r = run(&in, BUDGET_GREEDY);
 	assert_string_equal(funded(&r, &in), "10 5");
 	/* a project nobody voted for is funded when it fits, as pabutools does */
-	struct pb_instance z = parse_ok(HEAD "PROJECTS\nproject_id;cost\n1;50\n2;50\n" VOTE "a;1\n");
+	struct pb_instance z =
+		parse_ok(HEAD "PROJECTS\nproject_id;cost\n1;50\n2;50\n" VOTE "a;1\n");
 	r = run(&z, BUDGET_GREEDY);
 	assert_string_equal(funded(&r, &z), "1 2");
 }
@@ -344,9 +355,10 @@ static void test_greedy_points(void **state)
 {
 	(void)state;
 	/* b has 2 ballots but 3 points, a has 1 ballot and 10 points */
-	struct pb_instance in = parse_ok("META\nkey;value\nbudget;10\nvote_type;cumulative\nrule;greedy\n"
-					 "PROJECTS\nproject_id;cost\na;6\nb;6\n"
-					 "VOTES\nvoter_id;vote;points\n1;a;10\n2;b;1\n3;b;2\n");
+	struct pb_instance in =
+		parse_ok("META\nkey;value\nbudget;10\nvote_type;cumulative\nrule;greedy\n"
+			 "PROJECTS\nproject_id;cost\na;6\nb;6\n"
+			 "VOTES\nvoter_id;vote;points\n1;a;10\n2;b;1\n3;b;2\n");
 	struct budget_result r = run(&in, BUDGET_RULE_FILE);
 	assert_int_equal(r.rule, BUDGET_GREEDY);
 	assert_string_equal(funded(&r, &in), "a");
@@ -419,9 +431,10 @@ static void test_mes_poor_supporter(void **state)
 	assert_int_equal(r.decision[p2].paid_all, 1);
 	assert_int_equal(r.decision[p2].price.cents, 1000);
 	assert_true(r.decision[p2].price.exact);
-	assert_string_equal(explain(&r, &in, "P2"),
-			    "funded: bought in round 2 for 12 at ρ = 10 per supporter: 1 supporters "
-			    "paid it, 1 paid all they had (2 together)");
+	assert_string_equal(
+		explain(&r, &in, "P2"),
+		"funded: bought in round 2 for 12 at ρ = 10 per supporter: 1 supporters "
+		"paid it, 1 paid all they had (2 together)");
 	assert_string_equal(explain(&r, &in, "P1"),
 			    "funded: bought in round 1 for 24 at ρ = 8 per supporter: 3 supporters "
 			    "paid it");
@@ -490,7 +503,7 @@ static void test_mes_add1_stops_before_overspending(void **state)
 	struct strbuf sb = STRBUF_INIT;
 	budget_summary(&sb, &r, &in);
 	assert_non_null(strstr(sb.buf, "per-voter budget 1/10 (budget/voters + 0), stopped: one "
-					"step more would fund 20 > budget"));
+				       "step more would fund 20 > budget"));
 	strbuf_release(&sb);
 }
 
@@ -527,7 +540,8 @@ static void test_refusals(void **state)
 	assert_int_equal(budget_allocate(&r, &pts, &mes, &A, &e), -1);
 	assert_string_equal(e.field, "vote_type");
 	err_clear(&e);
-	struct pb_instance unknown = parse_ok("META\nkey;value\nbudget;10\nrule;unknown\n" PROJ VOTE);
+	struct pb_instance unknown =
+		parse_ok("META\nkey;value\nbudget;10\nrule;unknown\n" PROJ VOTE);
 	assert_int_equal(budget_allocate(&r, &unknown, &file, &A, &e), -1);
 	assert_string_equal(e.field, "rule");
 	assert_non_null(strstr(e.message, "\"unknown\""));
@@ -535,8 +549,8 @@ static void test_refusals(void **state)
 	assert_int_equal(budget_allocate(&r, &unknown, &mes, &A, &e), -1);
 	assert_non_null(strstr(e.message, "needs voters"));
 	err_clear(&e);
-	struct pb_instance ordinal = parse_ok("META\nkey;value\nbudget;10\nvote_type;ordinal\n" PROJ
-					      VOTE "a;1,2\n");
+	struct pb_instance ordinal =
+		parse_ok("META\nkey;value\nbudget;10\nvote_type;ordinal\n" PROJ VOTE "a;1,2\n");
 	struct budget_options greedy = { BUDGET_GREEDY, 0, 0 };
 	assert_int_equal(budget_allocate(&r, &ordinal, &greedy, &A, &e), -1);
 	assert_string_equal(e.field, "vote_type");
@@ -564,8 +578,8 @@ static void test_refusals(void **state)
 /*
  * A pseudo-random electorate of 2999 voters and 40 projects: the shared
  * denominator grows by a factor of up to 2999 with each purchase and passes
- * 192 bits in the last runs, where no 128-bit type would do.  The expected outcome was computed independently
- * with Python's fractions (an exact re-implementation of pabutools' MES).
+ * 192 bits in the last runs, where no 128-bit type would do.  The expected outcome was computed
+ * independently with Python's fractions (an exact re-implementation of pabutools' MES).
  */
 static uint64_t lcg(uint64_t *s)
 {
@@ -573,12 +587,11 @@ static uint64_t lcg(uint64_t *s)
 	return *s >> 33;
 }
 
-static struct pb_instance big(void)
+static struct pb_instance big(int M, int N, int64_t budget, uint64_t seed)
 {
-	enum { M = 40, N = 2999 };
 	struct pb_instance in = { 0 };
-	uint64_t s = 12345;
-	in.budget = 900000;
+	uint64_t s = seed;
+	in.budget = budget;
 	in.vote_type = "approval";
 	in.nprojects = M;
 	in.project = arena_zalloc(&A, M * sizeof(*in.project));
@@ -610,13 +623,32 @@ static struct pb_instance big(void)
 static void test_mes_large_exact(void **state)
 {
 	(void)state;
-	struct pb_instance in = big();
+	struct pb_instance in = big(40, 2999, 900000, 12345);
 	struct budget_result r = run(&in, BUDGET_MES_ADD1);
 	assert_true(r.cost <= in.budget);
 	assert_true(r.exhaustive || r.next_cost > in.budget);
-	assert_string_equal(funded(&r, &in), "1 2 3 4 5 6 7 8 9 13 10 11 14 19 17 15 21 16 24 22 31 "
-					     "40 37 38 34 30 29 27");
+	assert_string_equal(funded(&r, &in),
+			    "1 2 3 4 5 6 7 8 9 13 10 11 14 19 17 15 21 16 24 22 31 "
+			    "40 37 38 34 30 29 27");
 	assert_int_equal(r.steps, 196);
+}
+
+/*
+ * Regression: a class's budget catches up with the factors D was multiplied
+ * by while nobody looked at it, several 64-bit words' worth of them at
+ * once.  When the running product of factors overflowed, the wrapped value
+ * was used; this instance (many projects, so classes sit untouched for many
+ * rounds) went wrong from its 29th purchase.  Expected outcome checked with
+ * Python's fractions.
+ */
+static void test_mes_catch_up_after_many_rounds(void **state)
+{
+	(void)state;
+	struct pb_instance in = big(120, 1500, 1500000, 2);
+	struct budget_result r = run(&in, BUDGET_MES);
+	assert_string_equal(funded(&r, &in),
+			    "1 2 4 3 6 5 7 10 8 9 12 11 14 19 17 31 16 33 22 24 40 52 "
+			    "57 95 109 76 41 94 119 116 67 77");
 }
 
 int main(void)
@@ -639,6 +671,7 @@ int main(void)
 		cmocka_unit_test(test_mes_ties_and_exclusions),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_mes_large_exact),
+		cmocka_unit_test(test_mes_catch_up_after_many_rounds),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
 }
