@@ -15,6 +15,7 @@
 #include "registry/structure.h"
 #include "routes.h"
 #include "voice/conversation.h"
+#include "voice/round.h"
 #include "voice/opinion_cli.h"
 #include "voice/pb_cli.h"
 
@@ -55,6 +56,7 @@ static const char usage_main[] =
 	"  polis import DIR --community ID [--title TEXT]  a Pol.is export as a new conversation\n"
 	"  polis export CONVERSATION DIR --community ID    a conversation as a Pol.is export\n"
 	"  pb FILE.pb [--rule greedy|mes]         allocate a participatory budget (Pabulib file)\n"
+	"  round import FILE.pb --community ID [--title TEXT]  a Pabulib election as a closed round\n"
 	"  opinion DIR                            opinion groups of a Pol.is conversation export\n"
 	"\n"
 	"Every command takes --help.  Environment: LINLI_DB (default linli.db),\n"
@@ -126,6 +128,15 @@ static const char usage_migrate_data[] =
 	"both sides before committing.  Refuses a target that already holds data\n"
 	"unless --merge is given.  A failure leaves the target as it was.  Give the\n"
 	"password in ~/.pgpass or PGPASSWORD rather than in the URL.\n";
+
+static const char usage_round[] =
+	"usage: linli round import FILE.pb --community ID [--title TEXT] [--db PATH]\n"
+	"\n"
+	"Creates a closed micro-fund round from a Pabulib file: its budget, projects,\n"
+	"ballots (kept apart from accounts) and rule, all or nothing; then computes\n"
+	"the outcome from what was stored and prints the funded projects' ids, one\n"
+	"per line, as the file names them (compare with its `selected` column).  The\n"
+	"round can be read, printed and exported like any other.\n";
 
 static const char *env_or(const char *name, const char *def)
 {
@@ -503,6 +514,41 @@ out:
 	return rc ? fail(&e) : 0;
 }
 
+static int cmd_round(const struct opts *o, int n, char **pos)
+{
+	struct err e = ERR_INIT;
+	struct arena a = ARENA_INIT;
+	struct strbuf sb = STRBUF_INIT;
+	struct pb_instance in;
+	struct round_info r;
+	struct store *db = NULL;
+	int64_t community = o->community ? strtoll(o->community, NULL, 10) : 0, id;
+	size_t voters;
+	int rc = 1;
+
+	if (n != 2 || strcmp(pos[0], "import") || community <= 0) {
+		fputs(usage_round, stderr);
+		return 2;
+	}
+	if (pb_read_file(&in, pos[1], &a, &e) < 0)
+		goto out;
+	if (!(db = open_db(o, &e)) ||
+	    round_import(db, &id, community, o->title ? o->title : "Pabulib", &in, 0, &voters,
+			 &e) < 0 ||
+	    round_get(db, &r, community, id, &a, &e) < 0 ||
+	    round_funded_file_ids(db, &sb, &r, &a, &e) < 0)
+		goto out;
+	fprintf(stderr, "imported round %lld: %zu projects, %zu ballots\n", (long long)id,
+		in.nprojects, voters);
+	fputs(sb.buf, stdout);
+	rc = 0;
+out:
+	strbuf_release(&sb);
+	arena_release(&a);
+	store_close(db);
+	return rc ? fail(&e) : 0;
+}
+
 static int cmd_simple(const char *cmd, const struct opts *o, int n, char **pos)
 {
 	struct err e = ERR_INIT;
@@ -580,6 +626,7 @@ int main(int argc, char **argv)
 			   : !strcmp(cmd, "init")                             ? usage_init
 			   : !strcmp(cmd, "user")                             ? usage_user
 			   : !strcmp(cmd, "polis")                            ? usage_polis
+			   : !strcmp(cmd, "round")                            ? usage_round
 			   : !strcmp(cmd, "migrate-data")                     ? usage_migrate_data
 			   : !strcmp(cmd, "backup") || !strcmp(cmd, "restore") ? usage_backup
 			   : !strcmp(cmd, "migrate") || !strcmp(cmd, "audit") ||
@@ -604,6 +651,8 @@ int main(int argc, char **argv)
 		return cmd_user(&o, npos, pos);
 	if (!strcmp(cmd, "polis"))
 		return cmd_polis(&o, npos, pos);
+	if (!strcmp(cmd, "round"))
+		return cmd_round(&o, npos, pos);
 	if (!strcmp(cmd, "migrate-data"))
 		return cmd_migrate_data(&o);
 	return cmd_simple(cmd, &o, npos, pos);

@@ -428,6 +428,151 @@ int round_instance(struct store *db, struct pb_instance *out, const struct round
 	return rc < 0 ? -1 : 0;
 }
 
+static const char sql_import_round[] =
+	"INSERT INTO fund_rounds (community_id, title, description, budget, rule, ballot, points,"
+	" max_choices, eligible, status, created_by, created_at)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, 0, 'members', 'closed', ?, ?) RETURNING id";
+static const char sql_project_file_id[] =
+	"SELECT description FROM fund_projects WHERE id = ? AND round_id = ?";
+
+/* The prefix of an imported project's description, before the file's id. */
+static const char file_id_prefix[] = "pabulib project_id ";
+
+int round_import(struct store *db, int64_t *out, int64_t community_id, const char *title,
+		 const struct pb_instance *in, int64_t actor, size_t *nvoters, struct err *e)
+{
+	const char *rule = in->rule && !strncmp(in->rule, "equalshares", 11) ? "mes" : "greedy";
+	int64_t now = time_now(), round = 0, points = 0, *ids = NULL;
+	size_t *by_text = NULL;
+	struct stmt *st;
+	int rc;
+
+	*nvoters = 0;
+	if (in->rule && strcmp(in->rule, "greedy") && strncmp(in->rule, "equalshares", 11))
+		return err_set(e, ERR_INVALID, "rule", "rule %s is not one linli applies", in->rule);
+	if (in->nprojects > ROUND_PROJECTS_MAX)
+		return err_set(e, ERR_INVALID, "projects", "a round holds at most %d projects",
+			       ROUND_PROJECTS_MAX);
+	if (in->budget > (int64_t)ROUND_BUDGET_MAX / 100)
+		return err_set(e, ERR_INVALID, "budget", "the budget is too large");
+	for (size_t v = 0; v < in->nvoters && in->has_points; v++) {
+		int64_t sum = 0;
+		for (size_t k = 0; k < in->voter[v].n; k++)
+			sum += in->voter[v].points[k];
+		if (sum > points)
+			points = sum;
+	}
+	if (store_begin(db, e) < 0)
+		return -1;
+	if (!(st = store_prepare(db, sql_import_round, e)))
+		goto fail;
+	stmt_bind_int(st, 1, community_id);
+	stmt_bind_text(st, 2, title, SIZE_MAX);
+	stmt_bind_text(st, 3, "imported from a Pabulib file", SIZE_MAX);
+	stmt_bind_int(st, 4, in->budget * 100);
+	stmt_bind_text(st, 5, rule, SIZE_MAX);
+	stmt_bind_text(st, 6, in->has_points ? "points" : "approval", SIZE_MAX);
+	stmt_bind_int(st, 7, points);
+	stmt_bind_int(st, 8, actor);
+	stmt_bind_int(st, 9, now);
+	rc = stmt_step(st, e);
+	round = rc == STORE_ROW ? stmt_int(st, 0) : 0;
+	stmt_done(st);
+	if (rc != STORE_ROW)
+		goto fail;
+	ids = xmalloc((in->nprojects ? in->nprojects : 1) * sizeof(*ids));
+	/* Inserted in the order of the file's ids as text, so that ties broken
+	 * by our ids break as Pabulib breaks them (the smaller id as text). */
+	by_text = xmalloc((in->nprojects ? in->nprojects : 1) * sizeof(*by_text));
+	for (size_t i = 0; i < in->nprojects; i++)
+		by_text[i] = i;
+	for (size_t i = 1; i < in->nprojects; i++) {
+		size_t k = by_text[i], j = i;
+		while (j > 0 && strcmp(in->project[by_text[j - 1]].id, in->project[k].id) > 0) {
+			by_text[j] = by_text[j - 1];
+			j--;
+		}
+		by_text[j] = k;
+	}
+	for (size_t n = 0; n < in->nprojects; n++) {
+		size_t i = by_text[n];
+		char desc[160], name[160];
+		snprintf(desc, sizeof(desc), "%s%s", file_id_prefix, in->project[i].id);
+		snprintf(name, sizeof(name), "#%s", in->project[i].id);
+		if (!(st = store_prepare(db, sql_project_add, e)))
+			goto fail;
+		stmt_bind_int(st, 1, round);
+		stmt_bind_int(st, 2, community_id);
+		stmt_bind_text(st, 3, name, SIZE_MAX);
+		stmt_bind_text(st, 4, desc, SIZE_MAX);
+		stmt_bind_int(st, 5, in->project[i].cost * 100);
+		stmt_bind_text(st, 6, "resident", SIZE_MAX);
+		stmt_bind_int(st, 7, actor);
+		stmt_bind_int(st, 8, now);
+		rc = stmt_step(st, e);
+		ids[i] = rc == STORE_ROW ? stmt_int(st, 0) : 0;
+		stmt_done(st);
+		if (rc != STORE_ROW)
+			goto fail;
+	}
+	for (size_t v = 0; v < in->nvoters; v++) {
+		for (size_t k = 0; k < in->voter[v].n; k++) {
+			if (!(st = store_prepare(db, sql_ballot_add, e)))
+				goto fail;
+			stmt_bind_int(st, 1, round);
+			stmt_bind_int(st, 2, community_id);
+			stmt_bind_int(st, 3, -(int64_t)(v + 1));
+			stmt_bind_int(st, 4, ids[in->voter[v].item[k]]);
+			stmt_bind_int(st, 5, in->voter[v].points ? in->voter[v].points[k] : 1);
+			stmt_bind_int(st, 6, now);
+			if (stmt_exec(st, e) < 0)
+				goto fail;
+		}
+		(*nvoters)++;
+	}
+	if (store_commit(db, e) < 0)
+		goto fail;
+	free(ids);
+	free(by_text);
+	*out = round;
+	return 0;
+fail:
+	store_rollback(db);
+	free(ids);
+	free(by_text);
+	*nvoters = 0;
+	return -1;
+}
+
+int round_funded_file_ids(struct store *db, struct strbuf *sb, const struct round_info *r,
+			  struct arena *a, struct err *e)
+{
+	json_t *res, *id;
+	size_t i;
+	if (round_result(db, &res, r, a, e) < 0)
+		return -1;
+	json_array_foreach(json_object_get(res, "funded"), i, id) {
+		struct stmt *st = store_prepare(db, sql_project_file_id, e);
+		int rc;
+		if (!st)
+			break;
+		stmt_bind_int(st, 1, json_integer_value(id));
+		stmt_bind_int(st, 2, r->id);
+		rc = stmt_step(st, e);
+		if (rc == STORE_ROW) {
+			const char *d = stmt_text(st, 0);
+			size_t n = strlen(file_id_prefix);
+			strbuf_addstr(sb, strncmp(d, file_id_prefix, n) ? d : d + n);
+			strbuf_addch(sb, '\n');
+		}
+		stmt_done(st);
+		if (rc < 0)
+			break;
+	}
+	json_decref(res);
+	return err_is_set(e) ? -1 : 0;
+}
+
 static const char *reason_name(enum budget_reason r)
 {
 	switch (r) {

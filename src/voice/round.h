@@ -83,6 +83,23 @@ int round_instance(struct store *db, struct pb_instance *out, const struct round
 int round_result(struct store *db, json_t **out, const struct round_info *r,
 		 struct arena *a, struct err *e);
 
+/*
+ * Creates a closed round from a Pabulib instance (a past election, or one
+ * counted on paper): the budget and costs in the file's units are stored
+ * as yuan (×100 fen), so the add1 completion's one-yuan step is the file's
+ * one unit; the rule is the file's (greedy, or equalshares/add1 as "mes");
+ * each project keeps its file id in its description; each voter's ballot is
+ * stored under user id -(i + 1), apart from every account.  All or nothing.
+ * *nvoters counts the ballots stored.
+ */
+int round_import(struct store *db, int64_t *out, int64_t community_id, const char *title,
+		 const struct pb_instance *in, int64_t actor, size_t *nvoters, struct err *e);
+
+/* The ids the file gave the funded projects of an imported round, in the
+ * order funded, one per line into sb. */
+int round_funded_file_ids(struct store *db, struct strbuf *sb, const struct round_info *r,
+			  struct arena *a, struct err *e);
+
 extern const struct migration round_migrations[];
 extern const size_t round_migrations_n;
 

@@ -198,4 +198,31 @@ describe('linli command line', () => {
     r = run(['polis', 'import', src, '--db', demo]);
     assert.equal(r.code, 2, 'the community is required');
   });
+
+  it('round import: a Pabulib election stored as a round gives the official outcome', (t) => {
+    const dir = join(root, '..', 'shared', 'data', 'pabulib');
+    if (!existsSync(dir)) {
+      t.skip('../shared/data is absent: the Pabulib import test needs it');
+      return;
+    }
+    const db = join(tmp, 'rounds.db');
+    let r = run(['init', '--demo', '--db', db], '', { LINLI_DEMO_PASSWORD: 'demo-pass-123' });
+    assert.equal(r.code, 0, r.err);
+    for (const f of ['Netherlands_Assen_2024.pb', 'Poland_Warszawa_2017_CentrumWola_GrzybowskaGroszowka.pb',
+      'Poland_Warszawa_2019_Piaski.pb']) {
+      const file = join(dir, f);
+      if (!existsSync(file)) continue;
+      r = run(['round', 'import', file, '--community', '1', '--title', f, '--db', db]);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.err, /imported round \d+: \d+ projects, \d+ ballots/);
+      // the same ids, in the same order, as the rule applied to the file itself
+      const direct = run(['pb', file]);
+      assert.equal(r.out, direct.out, f);
+      assert.ok(r.out.trim().length > 0);
+    }
+    r = run(['round', 'import', join(dir, 'nope.pb'), '--community', '1', '--db', db]);
+    assert.equal(r.code, 1);
+    r = run(['round', 'import', 'x.pb', '--db', db]);
+    assert.equal(r.code, 2);
+  });
 });
