@@ -57,10 +57,20 @@ build/asan/test_%: tests/unit/test_%.c $(ASAN_LIB_OBJ)
 		-o $@ $< $(ASAN_LIB_OBJ) $(PKG_LIBS) $(shell $(PKG_CONFIG) --libs cmocka) $(LDLIBS)
 
 # ---- libFuzzer targets (clang) ----
-FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer,address,undefined
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC)
+# The library is compiled once with coverage instrumentation
+# (fuzzer-no-link); each target links it with its own driver.
+FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -Isrc -g -O1
+FUZZ_SAN := -fsanitize=address,undefined
+FUZZ_OBJ := $(LIB_SRC:src/%.c=build/fuzz/obj/%.o)
+
+build/fuzz/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS) $(LDLIBS)
+	clang $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $< $(FUZZ_OBJ) \
+		$(PKG_LIBS) $(LDLIBS)
 
 fuzz: deps-test $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do echo "== $$f (60 s)"; \
@@ -113,4 +123,4 @@ clean:
 format:
 	clang-format -i $(SRC) $(wildcard src/*/*.h src/*.h tests/unit/*.c tests/fuzz/*.c)
 
--include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d)
+-include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)
