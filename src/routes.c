@@ -6,12 +6,16 @@
 
 #include "auth/auth_http.h"
 #include "registry/structure_http.h"
+#include "registry/org.h"
+#include "registry/visit.h"
 #include "voice/voice_http.h"
 
 const struct route_table *const all_route_tables[] = {
 	&http_platform_routes,
 	&auth_routes,
 	&structure_routes,
+	&org_routes,
+	&visit_routes,
 	&round_routes,
 	&conversation_routes,
 };
@@ -35,6 +39,8 @@ const struct migration *all_migrations(size_t *n)
 		} parts[] = {
 			{ auth_migrations, auth_migrations_n },
 			{ structure_migrations, structure_migrations_n },
+			{ org_migrations, org_migrations_n },
+			{ visit_migrations, visit_migrations_n },
 			{ round_migrations, round_migrations_n },
 			{ conversation_migrations, conversation_migrations_n },
 		};

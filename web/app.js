@@ -21,6 +21,9 @@ import { loginView } from './views/login.js';
 import { communitiesView } from './views/communities.js';
 import { communityView } from './views/community.js';
 import { buildingView } from './views/building.js';
+import { orgsIndexView, orgsView } from './views/orgs.js';
+import { orgView } from './views/org.js';
+import { visitsIndexView, coverageView, buildingCoverageView } from './views/coverage.js';
 import { roundsIndexView, roundsView, isStaff, isMember } from './views/rounds.js';
 import { roundView } from './views/round.js';
 import { conversationsIndexView, conversationsView } from './views/conversations.js';
@@ -34,6 +37,16 @@ const PILLARS = [
       /* The structure is for staff; residents and volunteers may not read it. */
       show: isStaff,
       active: (path) => /^\/communities(\/\d+(\/buildings\/\d+)?)?$/.test(path),
+    }, {
+      key: 'nav.orgs', href: '#/orgs', testid: 'nav-orgs',
+      /* Local organisations (驻区单位): staff only, like the structure. */
+      show: isStaff,
+      active: (path) => path === '/orgs' || /^\/communities\/\d+\/orgs(\/|$)/.test(path),
+    }, {
+      key: 'nav.visits', href: '#/visits', testid: 'nav-visits',
+      /* Coverage and the grid to record visits on are for staff. */
+      show: isStaff,
+      active: (path) => path === '/visits' || /^\/communities\/\d+\/coverage(\/|$)/.test(path),
     }],
   },
   {
@@ -56,6 +69,12 @@ const ROUTES = [
   { pattern: /^\/communities$/, view: communitiesView },
   { pattern: /^\/communities\/(\d+)$/, view: communityView },
   { pattern: /^\/communities\/(\d+)\/buildings\/(\d+)$/, view: buildingView },
+  { pattern: /^\/orgs$/, view: orgsIndexView },
+  { pattern: /^\/communities\/(\d+)\/orgs$/, view: orgsView },
+  { pattern: /^\/communities\/(\d+)\/orgs\/(\d+)$/, view: orgView },
+  { pattern: /^\/visits$/, view: visitsIndexView },
+  { pattern: /^\/communities\/(\d+)\/coverage$/, view: coverageView },
+  { pattern: /^\/communities\/(\d+)\/coverage\/(\d+)$/, view: buildingCoverageView },
   { pattern: /^\/rounds$/, view: roundsIndexView },
   { pattern: /^\/communities\/(\d+)\/rounds$/, view: roundsView },
   { pattern: /^\/communities\/(\d+)\/rounds\/(\d+)$/, view: roundView },
