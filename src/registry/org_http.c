@@ -17,25 +17,10 @@
 #include "core/utf8.h"
 #include "registry/org.h"
 #include "registry/structure.h"
+#include "registry/structure_http.h"
 
 #include <string.h>
 
-enum access { READ, CHANGE };
-
-static int open_community(struct req *r, struct community *c, enum access need, struct err *e)
-{
-	if (!auth_is_staff(r->user))
-		return err_set(e, ERR_FORBIDDEN, NULL, "your role cannot see local organisations");
-	if (structure_community_get(r->db, c, r->param[0], &r->arena, e) < 0)
-		return -1;
-	if (!auth_reads_community(r->user, c->id, c->street_id)) {
-		err_clear(e);
-		return err_set(e, ERR_NOT_FOUND, NULL, "no such community");
-	}
-	if (need == CHANGE && !auth_changes_community(r->user, c->id, c->street_id))
-		return err_set(e, ERR_FORBIDDEN, NULL, "your role cannot change this community");
-	return 0;
-}
 
 /* Takes an organisation's fields; "contacts" (an array of objects) is taken
  * apart from the flat fields. */
@@ -77,7 +62,7 @@ static void get_orgs(struct req *r)
 	struct community c;
 	struct err e = ERR_INIT;
 	json_t *out;
-	if (open_community(r, &c, READ, &e) < 0 || org_list(r->db, &out, c.id, &e) < 0)
+	if (structure_open_community(r, &c, STAFF_READ, &e) < 0 || org_list(r->db, &out, c.id, &e) < 0)
 		return http_reply_err(r, &e);
 	http_reply_json(r, 200, out);
 }
@@ -88,7 +73,7 @@ static void post_org(struct req *r)
 	struct community c;
 	struct err e = ERR_INIT;
 	int64_t id;
-	if (open_community(r, &c, CHANGE, &e) < 0 || take_org(r, &in, true, &e) < 0 ||
+	if (structure_open_community(r, &c, STAFF_CHANGE, &e) < 0 || take_org(r, &in, true, &e) < 0 ||
 	    org_add(r->db, &id, c.id, &in, &e) < 0)
 		return http_reply_err(r, &e);
 	http_reply_json(r, 201, json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", in.name));
@@ -100,7 +85,7 @@ static void get_org(struct req *r)
 	struct err e = ERR_INIT;
 	json_t *out = NULL;
 	bool full;
-	if (open_community(r, &c, READ, &e) < 0)
+	if (structure_open_community(r, &c, STAFF_READ, &e) < 0)
 		return http_reply_err(r, &e);
 	full = auth_changes_community(r->user, c.id, c.street_id);
 	if (org_get(r->db, &out, c.id, r->param[1], full, &r->arena, &e) < 0)
@@ -121,7 +106,7 @@ static void patch_org(struct req *r)
 	struct community c;
 	struct err e = ERR_INIT;
 	json_t *out;
-	if (open_community(r, &c, CHANGE, &e) < 0 || take_org(r, &in, false, &e) < 0 ||
+	if (structure_open_community(r, &c, STAFF_CHANGE, &e) < 0 || take_org(r, &in, false, &e) < 0 ||
 	    org_update(r->db, c.id, r->param[1], &in, &e) < 0 ||
 	    org_get(r->db, &out, c.id, r->param[1], true, &r->arena, &e) < 0)
 		return http_reply_err(r, &e);
@@ -148,7 +133,7 @@ static void post_offer(struct req *r)
 	struct community c;
 	struct err e = ERR_INIT;
 	int64_t id;
-	if (open_community(r, &c, CHANGE, &e) < 0 || take_offer(r, &o, true, &e) < 0 ||
+	if (structure_open_community(r, &c, STAFF_CHANGE, &e) < 0 || take_offer(r, &o, true, &e) < 0 ||
 	    org_offer_add(r->db, &id, c.id, r->param[1], &o, &e) < 0)
 		return http_reply_err(r, &e);
 	http_reply_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
@@ -160,7 +145,7 @@ static void patch_offer(struct req *r)
 	struct community c;
 	struct err e = ERR_INIT;
 	json_t *out;
-	if (open_community(r, &c, CHANGE, &e) < 0 || take_offer(r, &o, false, &e) < 0 ||
+	if (structure_open_community(r, &c, STAFF_CHANGE, &e) < 0 || take_offer(r, &o, false, &e) < 0 ||
 	    org_offer_update(r->db, &out, c.id, r->param[1], r->param[2], &o, &e) < 0)
 		return http_reply_err(r, &e);
 	http_reply_json(r, 200, out);
@@ -170,7 +155,7 @@ static void delete_offer(struct req *r)
 {
 	struct community c;
 	struct err e = ERR_INIT;
-	if (open_community(r, &c, CHANGE, &e) < 0 ||
+	if (structure_open_community(r, &c, STAFF_CHANGE, &e) < 0 ||
 	    org_offer_delete(r->db, c.id, r->param[1], r->param[2], &e) < 0)
 		return http_reply_err(r, &e);
 	http_reply_empty(r, 204);
@@ -190,7 +175,7 @@ static void get_offers(struct req *r)
 	if (kind && !*kind)
 		kind = NULL;
 	org_today(today);
-	if (err_is_set(&e) || open_community(r, &c, READ, &e) < 0 ||
+	if (err_is_set(&e) || structure_open_community(r, &c, STAFF_READ, &e) < 0 ||
 	    org_offer_search(r->db, &out, c.id, q, kind, today, &e) < 0)
 		return http_reply_err(r, &e);
 	http_reply_json(r, 200, out);
@@ -208,7 +193,7 @@ static void post_agreement(struct req *r)
 	struct community c;
 	struct err e = ERR_INIT;
 	int64_t id;
-	if (open_community(r, &c, CHANGE, &e) < 0 || http_body_take(r, f, 4, &e) < 0 ||
+	if (structure_open_community(r, &c, STAFF_CHANGE, &e) < 0 || http_body_take(r, f, 4, &e) < 0 ||
 	    org_agreement_add(r->db, &id, c.id, r->param[1], title, start, end && *end ? end : NULL,
 	                      notes, &e) < 0)
 		return http_reply_err(r, &e);
@@ -220,7 +205,7 @@ static void get_agreements(struct req *r)
 	struct community c;
 	struct err e = ERR_INIT;
 	json_t *out;
-	if (open_community(r, &c, READ, &e) < 0 ||
+	if (structure_open_community(r, &c, STAFF_READ, &e) < 0 ||
 	    org_agreements(r->db, &out, c.id, r->param[1], &e) < 0)
 		return http_reply_err(r, &e);
 	http_reply_json(r, 200, out);
@@ -237,7 +222,7 @@ static void post_interaction(struct req *r)
 	struct community c;
 	struct err e = ERR_INIT;
 	int64_t id;
-	if (open_community(r, &c, CHANGE, &e) < 0 || http_body_take(r, f, 3, &e) < 0 ||
+	if (structure_open_community(r, &c, STAFF_CHANGE, &e) < 0 || http_body_take(r, f, 3, &e) < 0 ||
 	    org_interaction_add(r->db, &id, c.id, r->param[1], date, kind, notes, r->user->user_id,
 	                        r->user->display_name, &e) < 0)
 		return http_reply_err(r, &e);
@@ -249,7 +234,7 @@ static void get_interactions(struct req *r)
 	struct community c;
 	struct err e = ERR_INIT;
 	json_t *out;
-	if (open_community(r, &c, READ, &e) < 0 ||
+	if (structure_open_community(r, &c, STAFF_READ, &e) < 0 ||
 	    org_interactions(r->db, &out, c.id, r->param[1], &e) < 0)
 		return http_reply_err(r, &e);
 	http_reply_json(r, 200, out);

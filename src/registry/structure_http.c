@@ -1,7 +1,7 @@
 /*
  * structure_http.c - handlers of the community structure.
  *
- * Every route under /api/communities/{id} starts with open_community(): the
+ * Every route under /api/communities/{id} starts with structure_open_community(): the
  * community must exist and be readable by the caller, else 404 (a community
  * outside one's scope does not exist for them); changing it needs a changing
  * role, else 403.  Ids of children are then looked up within that community
@@ -12,20 +12,18 @@
 #include "auth/auth.h"
 #include "registry/structure.h"
 
-enum access { READ, CHANGE };
-
-/* Loads r->param[0] as a community the caller may read (or change). */
-static int open_community(struct req *r, struct community *c, enum access need, struct err *e)
+int structure_open_community(struct req *r, struct community *c, enum staff_access need,
+			     struct err *e)
 {
 	if (!auth_is_staff(r->user))
-		return err_set(e, ERR_FORBIDDEN, NULL, "your role cannot see the community structure");
+		return err_set(e, ERR_FORBIDDEN, NULL, "your role cannot see this part of the community");
 	if (structure_community_get(r->db, c, r->param[0], &r->arena, e) < 0)
 		return -1;
 	if (!auth_reads_community(r->user, c->id, c->street_id)) {
 		err_clear(e);
 		return err_set(e, ERR_NOT_FOUND, NULL, "no such community");
 	}
-	if (need == CHANGE && !auth_changes_community(r->user, c->id, c->street_id))
+	if (need == STAFF_CHANGE && !auth_changes_community(r->user, c->id, c->street_id))
 		return err_set(e, ERR_FORBIDDEN, NULL, "your role cannot change this community");
 	return 0;
 }
@@ -124,7 +122,7 @@ static void get_community(struct req *r)
 	struct community c;
 	struct err e = ERR_INIT;
 	json_t *tree;
-	if (open_community(r, &c, READ, &e) < 0 || structure_tree(r->db, &c, &tree, &e) < 0)
+	if (structure_open_community(r, &c, STAFF_READ, &e) < 0 || structure_tree(r->db, &c, &tree, &e) < 0)
 		return http_reply_err(r, &e);
 	http_reply_json(r, 200, tree);
 }
@@ -136,7 +134,7 @@ static void post_grid(struct req *r)
 	struct community c;
 	struct err e = ERR_INIT;
 	int64_t id;
-	if (open_community(r, &c, CHANGE, &e) < 0 || http_body_take(r, f, 1, &e) < 0 ||
+	if (structure_open_community(r, &c, STAFF_CHANGE, &e) < 0 || http_body_take(r, f, 1, &e) < 0 ||
 	    structure_grid_add(r->db, &id, c.id, name, &e) < 0)
 		return http_reply_err(r, &e);
 	reply_id(r, id, name);
@@ -153,7 +151,7 @@ static void post_compound(struct req *r)
 	};
 	struct community c;
 	struct err e = ERR_INIT;
-	if (open_community(r, &c, CHANGE, &e) < 0 || http_body_take(r, f, 3, &e) < 0 ||
+	if (structure_open_community(r, &c, STAFF_CHANGE, &e) < 0 || http_body_take(r, f, 3, &e) < 0 ||
 	    structure_compound_add(r->db, &id, c.id, name, grid_id, address, &e) < 0)
 		return http_reply_err(r, &e);
 	reply_id(r, id, name);
@@ -170,7 +168,7 @@ static void post_building(struct req *r)
 	};
 	struct community c;
 	struct err e = ERR_INIT;
-	if (open_community(r, &c, CHANGE, &e) < 0 || http_body_take(r, f, 3, &e) < 0 ||
+	if (structure_open_community(r, &c, STAFF_CHANGE, &e) < 0 || http_body_take(r, f, 3, &e) < 0 ||
 	    structure_building_add(r->db, &id, c.id, compound_id, name, grid_id, &e) < 0)
 		return http_reply_err(r, &e);
 	reply_id(r, id, name);
@@ -181,7 +179,7 @@ static void get_building(struct req *r)
 	struct community c;
 	struct err e = ERR_INIT;
 	json_t *b;
-	if (open_community(r, &c, READ, &e) < 0 ||
+	if (structure_open_community(r, &c, STAFF_READ, &e) < 0 ||
 	    structure_building_get(r->db, &b, c.id, r->param[1], &e) < 0)
 		return http_reply_err(r, &e);
 	http_reply_json(r, 200, b);
@@ -200,7 +198,7 @@ static void post_layout(struct req *r)
 	struct community c;
 	struct err e = ERR_INIT;
 	int64_t units, dwellings;
-	if (open_community(r, &c, CHANGE, &e) < 0 || http_body_take(r, f, 5, &e) < 0 ||
+	if (structure_open_community(r, &c, STAFF_CHANGE, &e) < 0 || http_body_take(r, f, 5, &e) < 0 ||
 	    structure_layout(r->db, c.id, r->param[1], &l, &units, &dwellings, &e) < 0)
 		return http_reply_err(r, &e);
 	http_reply_json(r, 201, json_pack("{s:I, s:I}", "units", (json_int_t)units, "dwellings",
@@ -216,7 +214,7 @@ static void get_dwellings(struct req *r)
 	if (http_query_int(r, "building", 1, INT64_MAX, &building, &e) < 0 ||
 	    http_query_int(r, "after", 0, INT64_MAX, &after, &e) < 0 ||
 	    http_query_int(r, "limit", 1, 200, &limit, &e) < 0 ||
-	    open_community(r, &c, READ, &e) < 0 ||
+	    structure_open_community(r, &c, STAFF_READ, &e) < 0 ||
 	    structure_dwellings(r->db, &w, c.id, building, after, limit, &e) < 0) {
 		jw_release(&w);
 		return http_reply_err(r, &e);
@@ -235,7 +233,7 @@ static void patch_dwelling(struct req *r)
 	struct community c;
 	struct err e = ERR_INIT;
 	json_t *out;
-	if (open_community(r, &c, CHANGE, &e) < 0 || http_body_take(r, f, 2, &e) < 0 ||
+	if (structure_open_community(r, &c, STAFF_CHANGE, &e) < 0 || http_body_take(r, f, 2, &e) < 0 ||
 	    structure_dwelling_update(r->db, &out, c.id, r->param[1], area, room, &e) < 0)
 		return http_reply_err(r, &e);
 	http_reply_json(r, 200, out);
