@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "demo.h"
+#include "registry/resident.h"
 #include "registry/structure.h"
 #include "routes.h"
 #include "voice/conversation.h"
@@ -294,6 +295,42 @@ static int read_password(char *buf, size_t n, struct err *e)
 	return auth_check_password(buf, e);
 }
 
+/* The key file of sensitive fields (seal.h): LINLI_KEY_FILE, else next to a
+ * SQLite database (<db>.key), else ./linli.key. */
+static const char *key_path(const struct opts *o)
+{
+	static char buf[4096];
+	const char *env = getenv("LINLI_KEY_FILE");
+	if (env && *env)
+		return env;
+	if (!strncmp(o->db, "postgres://", 11) || !strncmp(o->db, "postgresql://", 13))
+		return "linli.key";
+	snprintf(buf, sizeof(buf), "%s.key", o->db);
+	return buf;
+}
+
+/* Loads the key file, or creates it when it is missing and the register is
+ * empty (create: also when asked to).  *out is freed by the caller. */
+static int keyring_open(struct seal_keyring **out, struct store *db, const struct opts *o,
+			struct err *e)
+{
+	const char *path = key_path(o);
+	bool any;
+	if (access(path, F_OK) == 0)
+		return seal_keyring_load(out, path, e);
+	if (resident_any(db, &any, e) < 0)
+		return -1;
+	if (any)
+		return err_set(e, ERR_UNAVAILABLE, "key_file",
+			       "the key file %s is missing and the database holds residents: "
+			       "restore it from its backup (or set LINLI_KEY_FILE to where it is)",
+			       path);
+	if (seal_keyring_create(out, path, e) < 0)
+		return -1;
+	log_info("created the key file %s: back it up, apart from the database", path);
+	return 0;
+}
+
 static int has_accounts(struct store *db, struct err *e)
 {
 	int64_t id;
@@ -319,6 +356,12 @@ static int cmd_init(const struct opts *o)
 	if (have) {
 		fprintf(stderr, "linli: %s already has accounts; nothing to do\n", shown(o->db));
 		goto out;
+	}
+	{
+		struct seal_keyring *kr = NULL;
+		if (keyring_open(&kr, db, o, &e) < 0)
+			goto out;
+		seal_keyring_free(kr);
 	}
 	if (o->demo) {
 		const char *pw = getenv("LINLI_DEMO_PASSWORD");
@@ -414,10 +457,16 @@ static int cmd_serve(const struct opts *o)
 	struct err e = ERR_INIT;
 	struct store *db = open_db(o, &e);
 	struct store_options so = { .synchronous = o->synchronous };
+	struct seal_keyring *kr = NULL;
 	int rc;
 
 	if (!db)
 		return fail(&e);
+	if (keyring_open(&kr, db, o, &e) < 0) {
+		store_close(db);
+		return fail(&e);
+	}
+	resident_set_keyring(kr);
 	store_close(db);
 	store_thread_setup(o->db, &so);
 	struct http_config cfg = {
@@ -437,6 +486,8 @@ static int cmd_serve(const struct opts *o)
 		log_warn("no web folder at %s; serving the API only", o->web);
 	rc = http_serve(&cfg, &e);
 	store_thread_shutdown();
+	resident_set_keyring(NULL);
+	seal_keyring_free(kr);
 	return rc < 0 ? fail(&e) : 0;
 }
 

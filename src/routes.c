@@ -7,6 +7,7 @@
 #include "auth/auth_http.h"
 #include "registry/structure_http.h"
 #include "registry/org.h"
+#include "registry/resident.h"
 #include "registry/visit.h"
 #include "voice/voice_http.h"
 
@@ -18,6 +19,7 @@ const struct route_table *const all_route_tables[] = {
 	&visit_routes,
 	&round_routes,
 	&conversation_routes,
+	&resident_routes,
 };
 const size_t all_route_tables_n = sizeof(all_route_tables) / sizeof(all_route_tables[0]);
 
@@ -43,6 +45,7 @@ const struct migration *all_migrations(size_t *n)
 			{ visit_migrations, visit_migrations_n },
 			{ round_migrations, round_migrations_n },
 			{ conversation_migrations, conversation_migrations_n },
+			{ resident_migrations, resident_migrations_n },
 		};
 		for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
 			nall += parts[i].n;

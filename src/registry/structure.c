@@ -71,6 +71,7 @@ static const char sql_dwellings_building[] =
 static const char sql_dwelling_one[] =
 	"SELECT d.id, d.building_id, d.unit_id, u.name, d.floor, d.room, d.area"
 	" FROM dwellings d JOIN units u ON u.id = d.unit_id WHERE d.id = ? AND d.community_id = ?";
+static const char sql_dwelling_in[] = "SELECT 1 FROM dwellings WHERE id = ? AND community_id = ?";
 static const char sql_dwelling_area[] =
 	"UPDATE dwellings SET area = ? WHERE id = ? AND community_id = ?";
 static const char sql_dwelling_room[] =
@@ -609,6 +610,12 @@ int structure_dwellings(struct store *db, struct jsonw *w, int64_t community_id,
 		jw_null(w);
 	jw_obj_end(w);
 	return 0;
+}
+
+int structure_dwelling_in(struct store *db, int64_t community_id, int64_t dwelling_id,
+			  struct err *e)
+{
+	return check_in(db, sql_dwelling_in, dwelling_id, community_id, "dwelling_id", e);
 }
 
 int structure_dwelling_update(struct store *db, json_t **out, int64_t community_id,

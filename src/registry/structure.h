@@ -100,6 +100,11 @@ void structure_room_name(char out[16], int64_t floor, int64_t room);
 int structure_dwellings(struct store *db, struct jsonw *w, int64_t community_id,
 			int64_t building_id, int64_t after, int64_t limit,
 			struct err *e);
+/* 0 when dwelling_id is a dwelling of the community, else ERR_NOT_FOUND
+ * (field "dwelling_id"). */
+int structure_dwelling_in(struct store *db, int64_t community_id, int64_t dwelling_id,
+			  struct err *e);
+
 /* Changes a dwelling's area and/or room (NULL/negative: unchanged). */
 int structure_dwelling_update(struct store *db, json_t **out, int64_t community_id,
 			      int64_t dwelling_id, int64_t area, const char *room,

@@ -24,6 +24,12 @@ export const DEMO_PASSWORD = 'demo-pass-123';
 
 /** The base URL of the test run's PostgreSQL cluster, or '' for SQLite. */
 export const PG_BASE = process.env.LINLI_TEST_PG_BASE || '';
+// On PostgreSQL the key file of sealed fields cannot sit beside a database
+// file: one key file for the whole run, shared by every process and database
+// (each server passes it on through the environment).
+if (PG_BASE && !process.env.LINLI_KEY_FILE) {
+  process.env.LINLI_KEY_FILE = path.join(os.tmpdir(), `linli-test-${process.pid}.key`);
+}
 /** 'postgres' when the tests run on PostgreSQL, else 'sqlite'. */
 export const BACKEND = PG_BASE ? 'postgres' : 'sqlite';
 const PSQL = process.env.LINLI_TEST_PSQL || 'psql';
