@@ -6,7 +6,8 @@
  * failure and fails the test on any browser complaint.
  *
  * browserSuite(prefix) registers the suite's before/after hooks (call it at
- * the top level of a test file) and returns {withUsers, shot, byTestId}.
+ * the top level of a test file) and returns {withUsers, shot, byTestId,
+ * phonePage, login, state, outDir, PASSWORD}.
  */
 
 import { before, after } from 'node:test';
@@ -128,5 +129,12 @@ export function browserSuite(prefix) {
     }
   }
 
-  return { withUsers, shot, byTestId };
+  /* What a single-page test (login_structure) needs besides withUsers: the
+   * live state of the suite, read through getters once the hooks ran. */
+  const state = {
+    get skipReason() { return skipReason; },
+    get server() { return server; },
+    get tmp() { return tmp; },
+  };
+  return { withUsers, shot, byTestId, phonePage, login, state, outDir, PASSWORD };
 }

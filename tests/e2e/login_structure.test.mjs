@@ -17,82 +17,18 @@
  * a person to look at), and tests/e2e/out/ plus the temp dir on failure.
  */
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir, copyFile } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { startServer } from './harness.mjs';
+import { browserSuite } from './browser.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-const outDir = path.join(here, 'out');
-const PASSWORD = 'demo-pass-123';
-const VIEWPORT = { width: 390, height: 844 };
-
-let skipReason = '';
-let tmp = '';
-let server = null; /* harness.mjs: {base, tmp, log(), stop()} */
-let browser = null;
-let base = '';
-
-before(async () => {
-  if (!existsSync(chromiumPath)) {
-    skipReason = `no Chromium at ${chromiumPath} (install Debian's chromium or set CHROMIUM)`;
-    console.log(`SKIPPED: every browser test, because there is ${skipReason}`);
-    return;
-  }
-  server = await startServer(PASSWORD);
-  base = server.base;
-  tmp = server.tmp;
-
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => {
-  /* Each step on its own: a failure in one must not leave the others running. */
-  if (browser) await browser.close().catch(() => {});
-  if (server) await server.stop();
-});
-
-/* A phone-sized page that records what the browser complained about. */
-async function phonePage() {
-  const context = await browser.newContext({
-    viewport: VIEWPORT,
-    isMobile: true,
-    hasTouch: true,
-    locale: 'zh-CN',
-  });
-  const page = await context.newPage();
-  page.problems = [];
-  page.on('pageerror', (err) => page.problems.push(`pageerror: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error') return;
-    /* The login probe and a wrong password are expected 401s; CSP
-       violations ("Refused to ...") and script errors are not. */
-    if (/Failed to load resource: the server responded with a status of 401/.test(msg.text())) return;
-    page.problems.push(`console: ${msg.text()}`);
-  });
-  return { context, page };
-}
-
-async function shot(page, name) {
-  const file = `/tmp/linli-e2e-${name}.png`;
-  await page.screenshot({ path: file, fullPage: true }).catch(() => {});
-  return file;
-}
+const { shot, byTestId, phonePage, login, state, outDir, PASSWORD } = browserSuite('login');
 
 /* Run body; on failure keep a screenshot in out/ and the temp dir, then rethrow. */
 async function withPage(t, name, body) {
-  if (skipReason) {
-    t.skip(skipReason);
+  if (state.skipReason) {
+    t.skip(state.skipReason);
     return;
   }
   const { context, page } = await phonePage();
@@ -103,22 +39,12 @@ async function withPage(t, name, body) {
     await mkdir(outDir, { recursive: true }).catch(() => {});
     const file = path.join(outDir, `${name}-failure.png`);
     await page.screenshot({ path: file, fullPage: true }).catch(() => {});
-    if (tmp) await copyFile(file, path.join(tmp, `${name}-failure.png`)).catch(() => {});
-    console.log(`screenshot of the failure: ${file}\npage: ${page.url()}\nbrowser: ${page.problems.join('\n')}\nserver log tail:\n${(server ? server.log() : '').slice(-3000)}`);
+    if (state.tmp) await copyFile(file, path.join(state.tmp, `${name}-failure.png`)).catch(() => {});
+    console.log(`screenshot of the failure: ${file}\npage: ${page.url()}\nbrowser: ${page.problems.join('\n')}\nserver log tail:\n${(state.server ? state.server.log() : '').slice(-3000)}`);
     throw err;
   } finally {
     await context.close().catch(() => {});
   }
-}
-
-const byTestId = (page, id) => page.locator(`[data-testid="${id}"]`);
-
-async function login(page, username, password) {
-  await page.goto(`${base}/`);
-  await byTestId(page, 'login-page').waitFor();
-  await byTestId(page, 'login-username').fill(username);
-  await byTestId(page, 'login-password').fill(password);
-  await byTestId(page, 'login-submit').click();
 }
 
 test('a wrong password shows an error and stays on the login page', async (t) => {
