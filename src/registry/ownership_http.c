@@ -181,6 +181,12 @@ static void get_electorate(struct req *r)
 		scope = NULL;
 	if (http_query_int(r, "id", 1, INT64_MAX, &id, &e) < 0)
 		return http_reply_err(r, &e);
+	if (scope && strcmp(scope, "community") && strcmp(scope, "compound") &&
+	    strcmp(scope, "building") && strcmp(scope, "unit")) {
+		err_set(&e, ERR_INVALID, "scope",
+		        "scope must be community, compound, building or unit");
+		return http_reply_err(r, &e);
+	}
 	if (scope && strcmp(scope, "community") && !id) {
 		err_set(&e, ERR_INVALID, "id", "id is required with scope %s", scope);
 		return http_reply_err(r, &e);

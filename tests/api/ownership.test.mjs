@@ -266,6 +266,7 @@ describe('ownership and the electorate', { timeout: 110_000 }, () => {
 
     it('refuses bad scopes and other communities\' nodes', async () => {
       assertError(await worker.get(`${base}/electorate?scope=street&id=1`), 400, 'invalid', 'scope');
+      assertError(await worker.get(`${base}/electorate?scope=street`), 400, 'invalid', 'scope');
       assertError(await worker.get(`${base}/electorate?scope=building`), 400, 'invalid', 'id');
       assertError(await worker.get(`${base}/electorate?scope=building&id=abc`), 400, 'invalid', 'id');
       assertError(await worker.get(`${base}/electorate?scope=building&id=${other.building}`), 404, 'not_found', 'id');
