@@ -43,6 +43,7 @@ test('a worker records an area and an owner; a grid worker reads the register', 
     await row.locator('[data-testid="owner-edit"]').click();
     const panel = byTestId(worker, 'owner-panel');
     await panel.waitFor();
+    await shot(worker, 'owners-panel');
     await panel.locator('[data-testid="area-register"]').fill('89.12');
     await panel.locator('[data-testid="note-register"]').fill('不动产权第1号');
     await panel.locator('[data-testid="save-area-register"]').click();
