@@ -7,6 +7,7 @@
 #include "auth/auth_http.h"
 #include "registry/structure_http.h"
 #include "registry/org.h"
+#include "registry/ownership.h"
 #include "registry/resident.h"
 #include "registry/visit.h"
 #include "voice/voice_http.h"
@@ -20,6 +21,7 @@ const struct route_table *const all_route_tables[] = {
 	&round_routes,
 	&conversation_routes,
 	&resident_routes,
+	&ownership_routes,
 };
 const size_t all_route_tables_n = sizeof(all_route_tables) / sizeof(all_route_tables[0]);
 
@@ -46,6 +48,7 @@ const struct migration *all_migrations(size_t *n)
 			{ round_migrations, round_migrations_n },
 			{ conversation_migrations, conversation_migrations_n },
 			{ resident_migrations, resident_migrations_n },
+			{ ownership_migrations, ownership_migrations_n },
 		};
 		for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
 			nall += parts[i].n;

@@ -28,6 +28,7 @@ import { roundsIndexView, roundsView, isStaff, isMember } from './views/rounds.j
 import { roundView } from './views/round.js';
 import { conversationsIndexView, conversationsView } from './views/conversations.js';
 import { conversationView } from './views/conversation.js';
+import { ownersView } from './views/owners.js';
 
 const PILLARS = [
   {
@@ -81,6 +82,7 @@ const ROUTES = [
   { pattern: /^\/conversations$/, view: conversationsIndexView },
   { pattern: /^\/communities\/(\d+)\/conversations$/, view: conversationsView },
   { pattern: /^\/communities\/(\d+)\/conversations\/(\d+)$/, view: conversationView },
+  { pattern: /^\/communities\/(\d+)\/buildings\/(\d+)\/owners$/, view: ownersView },
 ];
 
 /* Where a signed-in user starts: staff at the communities they look after,
