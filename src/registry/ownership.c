@@ -817,11 +817,45 @@ int ownership_electorate(struct store *db, struct arena *a, int64_t community_id
 		u[k].voter_resident_id = rows[i].voter;
 		u[k].area = rows[i].area;
 		u[k].area_source = rows[i].source < 0 ? NULL : source_names[rows[i].source];
+		u[k].label = u[k].voter_name = NULL;
 		k++;
 	}
 	free(rows);
 	*out = u;
 	*n = k;
+	return 0;
+}
+
+int ownership_electorate_named(struct store *db, struct arena *a, int64_t community_id,
+                               const char *scope, int64_t scope_id, struct elector_unit **out,
+                               size_t *n, struct err *e)
+{
+	static const char sql[] =
+	    "SELECT b.name || ' ' || u.name || ' ' || d.room,"
+	    " COALESCE((SELECT r.name FROM residents r WHERE r.id = ? AND r.community_id = ?), '')"
+	    " FROM dwellings d JOIN units u ON u.id = d.unit_id JOIN buildings b ON b.id = d.building_id"
+	    " WHERE d.id = ? AND d.community_id = ?";
+	if (ownership_electorate(db, a, community_id, scope, scope_id, out, n, e) < 0)
+		return -1;
+	for (size_t i = 0; i < *n; i++) {
+		struct elector_unit *u = &(*out)[i];
+		struct stmt *st = store_prepare(db, sql, e);
+		int rc;
+		if (!st)
+			return -1;
+		stmt_bind_int(st, 1, u->voter_resident_id);
+		stmt_bind_int(st, 2, community_id);
+		stmt_bind_int(st, 3, u->dwelling_id);
+		stmt_bind_int(st, 4, community_id);
+		rc = stmt_step(st, e);
+		if (rc == STORE_ROW) {
+			u->label = arena_strdup(a, stmt_text(st, 0));
+			u->voter_name = arena_strdup(a, stmt_text(st, 1));
+		}
+		stmt_done(st);
+		if (rc != STORE_ROW)
+			return rc < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "dwelling_id", "no such dwelling");
+	}
 	return 0;
 }
 

@@ -159,6 +159,9 @@ struct elector_unit {
 	int64_t voter_resident_id; /* 0 for the developer */
 	int64_t area;              /* effective area, 0.01 m²; 0 when none */
 	const char *area_source;   /* "register" | "survey" | "contract" | NULL */
+	/* Only from ownership_electorate_named() (else NULL), in the arena: */
+	const char *label;         /* "1栋 1单元 101" */
+	const char *voter_name;    /* the voter's name; "" for the developer */
 };
 
 /* Every dwelling with an owner inside the scope ("community", "compound",
@@ -170,6 +173,13 @@ struct elector_unit {
  * "id" for a node outside the community.  *out is in a (NULL when *n is 0). */
 int ownership_electorate(struct store *db, struct arena *a, int64_t community_id, const char *scope,
                          int64_t scope_id, struct elector_unit **out, size_t *n, struct err *e);
+
+/* As ownership_electorate(), with each dwelling's label and its voter's
+ * name filled in (one more query per dwelling: for freezing an electorate,
+ * not for figures). */
+int ownership_electorate_named(struct store *db, struct arena *a, int64_t community_id,
+                               const char *scope, int64_t scope_id, struct elector_unit **out,
+                               size_t *n, struct err *e);
 
 /* Headcount of an electorate per arts. 8-9: distinct voters, every
  * developer-owned dwelling together counting as one. */
