@@ -28,6 +28,9 @@ import { roundsIndexView, roundsView, isStaff, isMember } from './views/rounds.j
 import { roundView } from './views/round.js';
 import { conversationsIndexView, conversationsView } from './views/conversations.js';
 import { conversationView } from './views/conversation.js';
+import { invitesIndexView, communityInvitesView, buildingInvitesView, correctionsView, canIssue } from './views/invite.js';
+import { claimView } from './views/claim.js';
+import { meView, isResident } from './views/me.js';
 
 const PILLARS = [
   {
@@ -47,6 +50,16 @@ const PILLARS = [
       /* Coverage and the grid to record visits on are for staff. */
       show: isStaff,
       active: (path) => path === '/visits' || /^\/communities\/\d+\/coverage(\/|$)/.test(path),
+    }, {
+      key: 'nav.invites', href: '#/invites', testid: 'nav-invites',
+      /* Issuing accounts is for those who change the community. */
+      show: canIssue,
+      active: (path) => path === '/invites' || /^\/communities\/\d+\/(invites|corrections|buildings\/\d+\/invites)$/.test(path),
+    }, {
+      key: 'nav.me', href: '#/me', testid: 'nav-me',
+      /* A resident's own household. */
+      show: isResident,
+      active: (path) => path === '/me',
     }],
   },
   {
@@ -81,6 +94,12 @@ const ROUTES = [
   { pattern: /^\/conversations$/, view: conversationsIndexView },
   { pattern: /^\/communities\/(\d+)\/conversations$/, view: conversationsView },
   { pattern: /^\/communities\/(\d+)\/conversations\/(\d+)$/, view: conversationView },
+  { pattern: /^\/invites$/, view: invitesIndexView },
+  { pattern: /^\/communities\/(\d+)\/invites$/, view: communityInvitesView },
+  { pattern: /^\/communities\/(\d+)\/buildings\/(\d+)\/invites$/, view: buildingInvitesView },
+  { pattern: /^\/communities\/(\d+)\/corrections$/, view: correctionsView },
+  { pattern: /^\/claim(?:\/[^/]*)?$/, view: claimView, public: true },
+  { pattern: /^\/me$/, view: meView },
 ];
 
 /* Where a signed-in user starts: staff at the communities they look after,
