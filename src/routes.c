@@ -10,6 +10,7 @@
 #include "registry/ownership.h"
 #include "registry/resident.h"
 #include "registry/visit.h"
+#include "registry/invite.h"
 #include "voice/voice_http.h"
 
 const struct route_table *const all_route_tables[] = {
@@ -22,6 +23,7 @@ const struct route_table *const all_route_tables[] = {
 	&conversation_routes,
 	&resident_routes,
 	&ownership_routes,
+	&invite_routes,
 };
 const size_t all_route_tables_n = sizeof(all_route_tables) / sizeof(all_route_tables[0]);
 
@@ -30,6 +32,7 @@ const size_t all_route_tables_n = sizeof(all_route_tables) / sizeof(all_route_ta
 #include "registry/structure.h"
 #include "voice/conversation.h"
 #include "voice/round.h"
+#include "registry/account.h"
 
 static struct migration *all;
 static size_t nall;
@@ -49,6 +52,8 @@ const struct migration *all_migrations(size_t *n)
 			{ conversation_migrations, conversation_migrations_n },
 			{ resident_migrations, resident_migrations_n },
 			{ ownership_migrations, ownership_migrations_n },
+			{ account_migrations, account_migrations_n },
+			{ invite_migrations, invite_migrations_n },
 		};
 		for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
 			nall += parts[i].n;

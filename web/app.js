@@ -29,6 +29,9 @@ import { roundView } from './views/round.js';
 import { conversationsIndexView, conversationsView } from './views/conversations.js';
 import { conversationView } from './views/conversation.js';
 import { ownersView } from './views/owners.js';
+import { invitesIndexView, communityInvitesView, buildingInvitesView, correctionsView, canIssue } from './views/invite.js';
+import { claimView } from './views/claim.js';
+import { meView, isResident } from './views/me.js';
 
 const PILLARS = [
   {
@@ -48,6 +51,16 @@ const PILLARS = [
       /* Coverage and the grid to record visits on are for staff. */
       show: isStaff,
       active: (path) => path === '/visits' || /^\/communities\/\d+\/coverage(\/|$)/.test(path),
+    }, {
+      key: 'nav.invites', href: '#/invites', testid: 'nav-invites',
+      /* Issuing accounts is for those who change the community. */
+      show: canIssue,
+      active: (path) => path === '/invites' || /^\/communities\/\d+\/(invites|corrections|buildings\/\d+\/invites)$/.test(path),
+    }, {
+      key: 'nav.me', href: '#/me', testid: 'nav-me',
+      /* A resident's own household. */
+      show: isResident,
+      active: (path) => path === '/me',
     }],
   },
   {
@@ -83,6 +96,12 @@ const ROUTES = [
   { pattern: /^\/communities\/(\d+)\/conversations$/, view: conversationsView },
   { pattern: /^\/communities\/(\d+)\/conversations\/(\d+)$/, view: conversationView },
   { pattern: /^\/communities\/(\d+)\/buildings\/(\d+)\/owners$/, view: ownersView },
+  { pattern: /^\/invites$/, view: invitesIndexView },
+  { pattern: /^\/communities\/(\d+)\/invites$/, view: communityInvitesView },
+  { pattern: /^\/communities\/(\d+)\/buildings\/(\d+)\/invites$/, view: buildingInvitesView },
+  { pattern: /^\/communities\/(\d+)\/corrections$/, view: correctionsView },
+  { pattern: /^\/claim(?:\/[^/]*)?$/, view: claimView, public: true },
+  { pattern: /^\/me$/, view: meView },
 ];
 
 /* Where a signed-in user starts: staff at the communities they look after,
