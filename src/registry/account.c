@@ -10,6 +10,7 @@
  * missing after a crash, never one for a change that was not made.
  */
 #include "registry/account.h"
+#include "registry/ownership.h"
 
 #include "auth/auth.h"
 #include "core/arena.h"
@@ -289,15 +290,15 @@ int account_household(struct store *db, json_t **out, int64_t community_id, int6
 	stmt_bind_int(st, 2, user_id);
 	if (corr_rows(&corr, st, true, e) < 0)
 		goto fail;
-	/*
-	 * HOOK(ownership): "ownerships" is null until the ownership module is
-	 * merged; the lead wires it here, e.g.
-	 *     ownership_of_resident(db, &owned, community_id, me, e)
-	 * giving the dwellings this resident owns (and so may vote for).
-	 */
-	*out = json_pack("{s:I, s:I, s:o, s:o, s:n, s:o}", "community_id",
+	/* the dwellings this resident owns (and so may vote for) */
+	json_t *owned;
+	if (ownership_resident(db, &owned, community_id, me, e) < 0) {
+		json_decref(corr);
+		goto fail;
+	}
+	*out = json_pack("{s:I, s:I, s:o, s:o, s:o, s:o}", "community_id",
 			 (json_int_t)community_id, "resident_id", (json_int_t)me, "dwelling", dw,
-			 "members", members, "ownerships", "corrections", corr);
+			 "members", members, "ownerships", owned, "corrections", corr);
 	return 0;
 fail:
 	json_decref(members);
