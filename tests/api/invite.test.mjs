@@ -212,13 +212,13 @@ describe('resident accounts', { timeout: 170_000 }, () => {
     people.liClient = makeClient(srv.base, c.pair, r.json.csrf, r.json.user);
   });
 
-  it('my household: own dwelling only, masked, own phone in full; ownerships hook null', async () => {
+  it('my household: own dwelling only, masked, own phone in full; and what they own', async () => {
     const r = await people.zhangClient.get('/api/me/household');
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.resident_id, people.zhang);
     assert.equal(r.json.dwelling.id, dwellingA.id);
     assert.equal(r.json.dwelling.room, dwellingA.room);
-    assert.equal(r.json.ownerships, null);
+    assert.ok(Array.isArray(r.json.ownerships.owned), 'ownerships.owned');
     const ids = r.json.members.map((m) => m.id).sort((a, b) => a - b);
     assert.deepEqual(ids, [people.zhang, people.zhangKid, people.zhangWife].sort((a, b) => a - b));
     const self = r.json.members.find((m) => m.self);
