@@ -24,6 +24,12 @@ static bool is_staff_of(struct req *r, const struct community *c)
 	return auth_changes_community(r->user, c->id, c->street_id);
 }
 
+static bool scope_kind_valid(const char *s)
+{
+	return !strcmp(s, "community") || !strcmp(s, "compound") || !strcmp(s, "building") ||
+	       !strcmp(s, "unit");
+}
+
 static const char *who(struct req *r)
 {
 	const char *d = r->user->display_name;
@@ -47,8 +53,7 @@ static void get_topics(struct req *r)
 	json_t *list;
 	if (stage && *stage && !topic_stage_valid(stage))
 		err_set(&e, ERR_INVALID, "stage", "no such stage: %s", stage);
-	if (scope && *scope && strcmp(scope, "community") && strcmp(scope, "compound") &&
-	    strcmp(scope, "building") && strcmp(scope, "unit"))
+	if (scope && *scope && !scope_kind_valid(scope))
 		err_set(&e, ERR_INVALID, "scope", "scope must be community, compound, building or unit");
 	if (err_is_set(&e) || voice_open_community(r, &c, VOICE_MEMBER, &e) < 0 ||
 	    topic_list(r->db, &list, c.id, stage, category, scope, r->user->user_id, &e) < 0)
@@ -75,7 +80,9 @@ static void post_topic(struct req *r)
 	int64_t id;
 	if (voice_open_community(r, &c, VOICE_MEMBER, &e) < 0 || http_body_take(r, f, 5, &e) < 0)
 		return http_reply_err(r, &e);
-	if (!strcmp(scope, "community") && scope_id == 0)
+	if (!scope_kind_valid(scope))
+		err_set(&e, ERR_INVALID, "scope", "scope must be community, compound, building or unit");
+	else if (!strcmp(scope, "community") && scope_id == 0)
 		scope_id = c.id;
 	else if (scope_id == 0)
 		err_set(&e, ERR_INVALID, "scope_id", "say which %s", scope);
@@ -310,15 +317,41 @@ static void put_minutes(struct req *r)
 	http_reply_json(r, 200, json_pack("{s:I}", "id", (json_int_t)r->param[3]));
 }
 
+/* The compounds and buildings, names and ids only, so that a resident can
+ * say which one a topic concerns (the structure itself is for staff). */
+static json_t *places(const json_t *tree)
+{
+	json_t *out = json_array(), *p, *b;
+	size_t i, j;
+	json_array_foreach(json_object_get(tree, "compounds"), i, p)
+	{
+		json_t *bs = json_array();
+		json_array_foreach(json_object_get(p, "buildings"), j, b)
+			json_array_append_new(bs, json_pack("{s:O, s:O}", "id", json_object_get(b, "id"),
+							    "name", json_object_get(b, "name")));
+		json_array_append_new(out, json_pack("{s:O, s:O, s:o}", "id", json_object_get(p, "id"),
+						     "name", json_object_get(p, "name"), "buildings",
+						     bs));
+	}
+	return out;
+}
+
 static void get_settings(struct req *r)
 {
 	struct community c;
 	struct err e = ERR_INIT;
-	json_t *v;
+	json_t *v, *tree = NULL;
 	if (voice_open_community(r, &c, VOICE_MEMBER, &e) < 0 ||
-	    topic_settings_get(r->db, &v, c.id, &e) < 0)
+	    structure_tree(r->db, &c, &tree, &e) < 0)
 		return http_reply_err(r, &e);
+	if (topic_settings_get(r->db, &v, c.id, &e) < 0) {
+		json_decref(tree);
+		return http_reply_err(r, &e);
+	}
 	json_object_set_new(v, "can_manage", json_boolean(is_staff_of(r, &c)));
+	json_object_set_new(v, "community", json_pack("{s:I, s:s}", "id", (json_int_t)c.id, "name", c.name));
+	json_object_set_new(v, "places", places(tree));
+	json_decref(tree);
 	http_reply_json(r, 200, v);
 }
 
