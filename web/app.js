@@ -28,6 +28,8 @@ import { roundsIndexView, roundsView, isStaff, isMember } from './views/rounds.j
 import { roundView } from './views/round.js';
 import { conversationsIndexView, conversationsView } from './views/conversations.js';
 import { conversationView } from './views/conversation.js';
+import { topicsIndexView, topicsView } from './views/topics.js';
+import { topicView } from './views/topic.js';
 
 const PILLARS = [
   {
@@ -60,6 +62,11 @@ const PILLARS = [
       key: 'nav.conversations', href: '#/conversations', testid: 'nav-conversations',
       show: isMember,
       active: (path) => path === '/conversations' || /^\/communities\/\d+\/conversations(\/|$)/.test(path),
+    }, {
+      key: 'nav.topics', href: '#/topics', testid: 'nav-topics',
+      /* Residents raise topics themselves; every member reads and takes part. */
+      show: isMember,
+      active: (path) => path === '/topics' || /^\/communities\/\d+\/topics(\/|$)/.test(path),
     }],
   },
 ];
@@ -81,6 +88,9 @@ const ROUTES = [
   { pattern: /^\/conversations$/, view: conversationsIndexView },
   { pattern: /^\/communities\/(\d+)\/conversations$/, view: conversationsView },
   { pattern: /^\/communities\/(\d+)\/conversations\/(\d+)$/, view: conversationView },
+  { pattern: /^\/topics$/, view: topicsIndexView },
+  { pattern: /^\/communities\/(\d+)\/topics$/, view: topicsView },
+  { pattern: /^\/communities\/(\d+)\/topics\/(\d+)$/, view: topicView },
 ];
 
 /* Where a signed-in user starts: staff at the communities they look after,
