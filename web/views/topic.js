@@ -84,9 +84,8 @@ export async function topicView(ctx) {
       h('p', { class: 'round-meta' }, stageBadge(tp.stage), ' ',
         h('span', { class: 'badge badge-category' }, categoryName(settings, tp.category)), ' ',
         h('span', { class: 'muted', dataset: { testid: 'topic-scope' } }, scopeText(tp.scope))),
-      h('p', { class: 'muted' }, t('topics.card_meta', {
-        who: tp.raiser_name, kind: t(`topic.raiser.${tp.raiser_kind}`), date: dateOf(tp.created_at),
-      })),
+      h('p', { class: 'muted' }, t('topics.card_meta', { who: tp.raiser_name, date: dateOf(tp.created_at) }),
+        tp.raiser_kind === 'worker' && h('span', { class: 'badge badge-category' }, ` ${t('topic.raiser.worker')}`)),
       h('div', { class: 'topic-body', dataset: { testid: 'topic-body' } }, tp.body.split('\n').map((line) => h('p', null, line))));
   }
 
@@ -219,7 +218,7 @@ export async function topicView(ctx) {
     const tools = h('div', { class: 'comment-tools no-print' });
     const slot = h('div');
     if (open(tp.stage) && c.depth < DEPTH_MAX && !c.hidden) {
-      tools.append(h('button', { type: 'button', class: 'link-button', dataset: { testid: 'comment-reply' },
+      tools.append(h('button', { type: 'button', class: 'topic-tool', dataset: { testid: 'comment-reply' },
         onclick: () => {
           if (slot.firstChild) { slot.replaceChildren(); return; }
           slot.replaceChildren(commentForm(c.id, '', 'reply'));
@@ -228,7 +227,7 @@ export async function topicView(ctx) {
         } }, t('topic.comment.reply')));
     }
     if (c.can_edit) {
-      tools.append(h('button', { type: 'button', class: 'link-button', dataset: { testid: 'comment-edit' },
+      tools.append(h('button', { type: 'button', class: 'topic-tool', dataset: { testid: 'comment-edit' },
         onclick: () => {
           const f = form({
             testid: 'edit-comment', submitLabel: t('topic.comment.save'),
@@ -251,7 +250,7 @@ export async function topicView(ctx) {
 
   function hideControl(c, slot) {
     if (c.hidden) {
-      return h('button', { type: 'button', class: 'link-button', dataset: { testid: 'comment-show' },
+      return h('button', { type: 'button', class: 'topic-tool', dataset: { testid: 'comment-show' },
         onclick: async () => {
           try {
             await request('PUT', `${base}/comments/${c.id}/hidden`, { hidden: false });
@@ -261,7 +260,7 @@ export async function topicView(ctx) {
           }
         } }, t('topic.mod.show'));
     }
-    return h('button', { type: 'button', class: 'link-button', dataset: { testid: 'comment-hide' },
+    return h('button', { type: 'button', class: 'topic-tool', dataset: { testid: 'comment-hide' },
       onclick: () => {
         slot.replaceChildren(form({
           testid: 'hide-comment', submitLabel: t('topic.mod.hide'),

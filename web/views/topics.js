@@ -113,9 +113,8 @@ function card(cid, x, settings) {
     h('p', { class: 'round-meta' }, stageBadge(x.stage), ' ',
       h('span', { class: 'badge badge-category' }, categoryName(settings, x.category)), ' ',
       h('span', { class: 'muted' }, scopeText(x.scope))),
-    h('p', { class: 'muted' }, t('topics.card_meta', {
-      who: x.raiser_name, kind: t(`topic.raiser.${x.raiser_kind}`), date: dateOf(x.created_at),
-    })),
+    h('p', { class: 'muted' }, t('topics.card_meta', { who: x.raiser_name, date: dateOf(x.created_at) }),
+      x.raiser_kind === 'worker' && h('span', { class: 'badge badge-category' }, ` ${t('topic.raiser.worker')}`)),
     h('dl', { class: 'counts counts-2' },
       h('div', { class: 'count' }, h('dt', null, t('topic.support')), h('dd', { dataset: { testid: 'topic-card-support' } }, formatInt(x.support))),
       h('div', { class: 'count' }, h('dt', null, t('topic.comments')), h('dd', null, formatInt(x.comments)))));
