@@ -49,24 +49,24 @@
 #include <stdint.h>
 
 enum {
-	TOPIC_TITLE_MAX = 100,      /* characters */
+	TOPIC_TITLE_MAX = 100, /* characters */
 	TOPIC_BODY_MAX = 5000,
-	TOPIC_NOTE_MAX = 500,       /* a stage move's note, a rejection's reason */
-	TOPIC_REASON_MAX = 200,     /* a moderation reason */
+	TOPIC_NOTE_MAX = 500,   /* a stage move's note, a rejection's reason */
+	TOPIC_REASON_MAX = 200, /* a moderation reason */
 	TOPIC_COMMENT_MAX = 1000,
-	TOPIC_COMMENTS_MAX = 2000,  /* per topic */
-	TOPIC_DEPTH_MAX = 3,        /* a top-level comment is depth 1 */
+	TOPIC_COMMENTS_MAX = 2000, /* per topic */
+	TOPIC_DEPTH_MAX = 3,       /* a top-level comment is depth 1 */
 	TOPIC_EDIT_SECONDS = 15 * 60,
 	TOPIC_OUTCOME_MAX = 2000,
 	TOPIC_TASK_MAX = 200,
 	TOPIC_OWNER_MAX = 100,
 	TOPIC_PROGRESS_MAX = 1000,
-	TOPIC_ACTIONS_MAX = 100,    /* per topic */
-	TOPIC_MEETINGS_MAX = 50,    /* per topic */
-	TOPIC_MINUTES_MAX = 5000,   /* per agenda item */
+	TOPIC_ACTIONS_MAX = 100,  /* per topic */
+	TOPIC_MEETINGS_MAX = 50,  /* per topic */
+	TOPIC_MINUTES_MAX = 5000, /* per agenda item */
 	TOPIC_PLACE_MAX = 100,
-	TOPIC_PEOPLE_MAX = 2000,    /* the participants' free-text list */
-	TOPIC_CATEGORY_MAX = 20,    /* characters of a category name */
+	TOPIC_PEOPLE_MAX = 2000, /* the participants' free-text list */
+	TOPIC_CATEGORY_MAX = 20, /* characters of a category name */
 	TOPIC_CATEGORIES_MAX = 30,
 	TOPIC_THRESHOLD_DEFAULT = 5,
 	TOPIC_THRESHOLD_MAX = 10000,
@@ -136,30 +136,30 @@ int topic_settings_get(struct store *db, json_t **out, int64_t community_id, str
  * threshold (1..TOPIC_THRESHOLD_MAX).  ERR_INVALID naming "categories" or
  * "support_threshold". */
 int topic_settings_put(struct store *db, int64_t community_id, const char *const *categories,
-		       size_t n, int64_t threshold, struct err *e);
+                       size_t n, int64_t threshold, struct err *e);
 
 /* ---- topics ---- */
 
 /* Creates a topic in stage proposal with its first timeline event.
  * ERR_INVALID (field "category") when the category is not in the list. */
 int topic_add(struct store *db, int64_t *out, int64_t community_id, const struct topic_new *t,
-	      struct err *e);
+              struct err *e);
 /* The community's topics, newest first, filtered by stage, category and
  * scope kind (each NULL: any), with support and comment counts. */
 int topic_list(struct store *db, json_t **out, int64_t community_id, const char *stage,
-	       const char *category, const char *scope_kind, int64_t user_id, struct err *e);
+               const char *category, const char *scope_kind, int64_t user_id, struct err *e);
 /* One topic (strings in a); ERR_NOT_FOUND when it is not in the community. */
 int topic_get(struct store *db, struct topic *out, int64_t community_id, int64_t id,
-	      struct arena *a, struct err *e);
+              struct arena *a, struct err *e);
 /* Everything about the topic for user_id (see docs/api.md); staff also see
  * hidden comments' text and unpublished meetings. */
-int topic_view(struct store *db, json_t **out, const struct topic *t, int64_t user_id,
-	       bool staff, int64_t now, struct err *e);
+int topic_view(struct store *db, json_t **out, const struct topic *t, int64_t user_id, bool staff,
+               int64_t now, struct err *e);
 /* Moves the topic to stage `to` with a note (required), as an event and an
  * audit entry.  ERR_CONFLICT (field "stage") for a move the rules forbid,
  * or when the decision is still missing. */
 int topic_move(struct store *db, const struct topic *t, const char *to, const char *note,
-	       int64_t actor, const char *actor_name, struct err *e);
+               int64_t actor, const char *actor_name, struct err *e);
 /*
  * Records user_id's support (附议) once; a second call changes nothing.
  * Only in proposal or discussion (ERR_CONFLICT otherwise).  When the count
@@ -167,7 +167,7 @@ int topic_move(struct store *db, const struct topic *t, const char *to, const ch
  * *count gets the support count, *stage the stage after (static string).
  */
 int topic_support(struct store *db, const struct topic *t, int64_t user_id, int64_t *count,
-		  const char **stage, struct err *e);
+                  const char **stage, struct err *e);
 
 /* ---- discussion ---- */
 
@@ -175,16 +175,16 @@ int topic_support(struct store *db, const struct topic *t, int64_t user_id, int6
  * "parent_id" when no such comment in the topic, ERR_INVALID "parent_id"
  * beyond TOPIC_DEPTH_MAX).  ERR_CONFLICT when closed or rejected. */
 int topic_comment_add(struct store *db, int64_t *out, const struct topic *t, int64_t parent_id,
-		      int64_t author, const char *author_name, const char *body, struct err *e);
+                      int64_t author, const char *author_name, const char *body, struct err *e);
 /* The author's edit, within TOPIC_EDIT_SECONDS of writing it (at now).
  * ERR_FORBIDDEN when not the author, ERR_CONFLICT after the window or on a
  * hidden comment. */
-int topic_comment_edit(struct store *db, const struct topic *t, int64_t comment_id,
-		       int64_t author, const char *body, int64_t now, struct err *e);
+int topic_comment_edit(struct store *db, const struct topic *t, int64_t comment_id, int64_t author,
+                       const char *body, int64_t now, struct err *e);
 /* Hides (with a reason, required) or shows again a comment; audited in the
  * same transaction as topic_comment.hide / topic_comment.show. */
 int topic_comment_hide(struct store *db, const struct topic *t, int64_t comment_id, bool hidden,
-		       const char *reason, int64_t actor, const char *actor_name, struct err *e);
+                       const char *reason, int64_t actor, const char *actor_name, struct err *e);
 
 /* ---- decision and follow-up ---- */
 
@@ -192,42 +192,42 @@ int topic_comment_hide(struct store *db, const struct topic *t, int64_t comment_
  * decided_by: meeting, owner_vote, committee, consensus (ERR_INVALID
  * "decided_by"); vote_id 0 is none.  Audited. */
 int topic_decide(struct store *db, const struct topic *t, const char *outcome,
-		 const char *decided_by, int64_t vote_id, int64_t actor, const char *actor_name,
-		 struct err *e);
+                 const char *decided_by, int64_t vote_id, int64_t actor, const char *actor_name,
+                 struct err *e);
 /* An accountability item (who does what by when): in decision or follow_up.
  * owner_user_id 0 when the owner is an organisation or not a user. */
 int topic_action_add(struct store *db, int64_t *out, const struct topic *t, const char *task,
-		     const char *owner_name, int64_t owner_user_id, const char *due, int64_t actor,
-		     struct err *e);
+                     const char *owner_name, int64_t owner_user_id, const char *due, int64_t actor,
+                     struct err *e);
 /* A progress update on an item: text, and optionally percent (0..100, -1
  * none) and a new status (NULL none; done sets 100%).  ERR_NOT_FOUND
  * (no field) for an item of another topic. */
 int topic_progress_add(struct store *db, int64_t *out, const struct topic *t, int64_t action_id,
-		       const char *text, int64_t percent, const char *status, int64_t actor,
-		       const char *actor_name, struct err *e);
+                       const char *text, int64_t percent, const char *status, int64_t actor,
+                       const char *actor_name, struct err *e);
 /* True when user_id is the owner of the item (owners report progress too). */
 int topic_action_owner(struct store *db, bool *out, const struct topic *t, int64_t action_id,
-		       int64_t user_id, struct err *e);
+                       int64_t user_id, struct err *e);
 
 /* ---- meetings ---- */
 
 struct topic_meeting_new {
-	const char *kind;         /* a template's kind */
-	const char *date;         /* YYYY-MM-DD */
-	const char *time;         /* HH:MM, may be NULL */
+	const char *kind;                                    /* a template's kind */
+	const char *date;                                    /* YYYY-MM-DD */
+	const char *time;                                    /* HH:MM, may be NULL */
 	const char *place, *chair, *recorder, *participants; /* chair..participants may be NULL */
 	int64_t attendees;
 };
 /* A meeting with its template's agenda as items (minutes empty), draft. */
 int topic_meeting_add(struct store *db, int64_t *out, const struct topic *t,
-		      const struct topic_meeting_new *m, int64_t actor, struct err *e);
+                      const struct topic_meeting_new *m, int64_t actor, struct err *e);
 /* Writes one agenda item's minutes; ERR_CONFLICT once published. */
-int topic_minutes_put(struct store *db, const struct topic *t, int64_t meeting_id,
-		      int64_t item_id, const char *minutes, struct err *e);
+int topic_minutes_put(struct store *db, const struct topic *t, int64_t meeting_id, int64_t item_id,
+                      const char *minutes, struct err *e);
 /* Publishes the minutes (draft → published), audited; ERR_CONFLICT when
  * already published. */
 int topic_meeting_publish(struct store *db, const struct topic *t, int64_t meeting_id,
-			  int64_t actor, const char *actor_name, struct err *e);
+                          int64_t actor, const char *actor_name, struct err *e);
 
 extern const struct migration topic_migrations[];
 extern const size_t topic_migrations_n;

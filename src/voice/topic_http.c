@@ -37,7 +37,7 @@ static const char *who(struct req *r)
 }
 
 static int open_topic(struct req *r, struct community *c, struct topic *t, enum voice_access need,
-		      struct err *e)
+                      struct err *e)
 {
 	if (voice_open_community(r, c, need, e) < 0)
 		return -1;
@@ -54,13 +54,15 @@ static void get_topics(struct req *r)
 	if (stage && *stage && !topic_stage_valid(stage))
 		err_set(&e, ERR_INVALID, "stage", "no such stage: %s", stage);
 	if (scope && *scope && !scope_kind_valid(scope))
-		err_set(&e, ERR_INVALID, "scope", "scope must be community, compound, building or unit");
+		err_set(&e, ERR_INVALID, "scope",
+		        "scope must be community, compound, building or unit");
 	if (err_is_set(&e) || voice_open_community(r, &c, VOICE_MEMBER, &e) < 0 ||
 	    topic_list(r->db, &list, c.id, stage, category, scope, r->user->user_id, &e) < 0)
 		return http_reply_err(r, &e);
 	http_reply_json(r, 200,
-			json_pack("{s:o, s:{s:I, s:s}, s:b}", "topics", list, "community", "id",
-				  (json_int_t)c.id, "name", c.name, "can_manage", is_staff_of(r, &c)));
+	                json_pack("{s:o, s:{s:I, s:s}, s:b}", "topics", list, "community", "id",
+	                          (json_int_t)c.id, "name", c.name, "can_manage",
+	                          is_staff_of(r, &c)));
 }
 
 static void post_topic(struct req *r)
@@ -68,11 +70,11 @@ static void post_topic(struct req *r)
 	const char *title = NULL, *body = NULL, *category = NULL, *scope = "community";
 	int64_t scope_id = 0;
 	const struct jfield f[] = {
-		{"title", JF_STRING, true, 1, TOPIC_TITLE_MAX, &title},
-		{"body", JF_STRING, true, 1, TOPIC_BODY_MAX, &body},
-		{"category", JF_STRING, true, 1, TOPIC_CATEGORY_MAX, &category},
-		{"scope", JF_STRING, false, 1, 16, &scope},
-		{"scope_id", JF_INT, false, 1, INT64_MAX, &scope_id},
+	    {"title", JF_STRING, true, 1, TOPIC_TITLE_MAX, &title},
+	    {"body", JF_STRING, true, 1, TOPIC_BODY_MAX, &body},
+	    {"category", JF_STRING, true, 1, TOPIC_CATEGORY_MAX, &category},
+	    {"scope", JF_STRING, false, 1, 16, &scope},
+	    {"scope_id", JF_INT, false, 1, INT64_MAX, &scope_id},
 	};
 	struct community c;
 	struct topic_new tn = {0};
@@ -81,7 +83,8 @@ static void post_topic(struct req *r)
 	if (voice_open_community(r, &c, VOICE_MEMBER, &e) < 0 || http_body_take(r, f, 5, &e) < 0)
 		return http_reply_err(r, &e);
 	if (!scope_kind_valid(scope))
-		err_set(&e, ERR_INVALID, "scope", "scope must be community, compound, building or unit");
+		err_set(&e, ERR_INVALID, "scope",
+		        "scope must be community, compound, building or unit");
 	else if (!strcmp(scope, "community") && scope_id == 0)
 		scope_id = c.id;
 	else if (scope_id == 0)
@@ -100,8 +103,8 @@ static void post_topic(struct req *r)
 	if (topic_add(r->db, &id, c.id, &tn, &e) < 0)
 		return http_reply_err(r, &e);
 	http_reply_json(r, 201,
-			json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "stage", "proposal", "title",
-				  title));
+	                json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "stage", "proposal",
+	                          "title", title));
 }
 
 static void get_topic(struct req *r)
@@ -120,8 +123,8 @@ static void patch_topic(struct req *r)
 {
 	const char *stage = NULL, *note = NULL;
 	const struct jfield f[] = {
-		{"stage", JF_STRING, true, 1, 16, &stage},
-		{"note", JF_STRING, true, 1, TOPIC_NOTE_MAX, &note},
+	    {"stage", JF_STRING, true, 1, 16, &stage},
+	    {"note", JF_STRING, true, 1, TOPIC_NOTE_MAX, &note},
 	};
 	struct community c;
 	struct topic t;
@@ -143,8 +146,8 @@ static void put_support(struct req *r)
 	    topic_support(r->db, &t, r->user->user_id, &n, &stage, &e) < 0)
 		return http_reply_err(r, &e);
 	http_reply_json(r, 200,
-			json_pack("{s:I, s:I, s:b, s:s}", "id", (json_int_t)t.id, "support",
-				  (json_int_t)n, "supported", 1, "stage", stage));
+	                json_pack("{s:I, s:I, s:b, s:s}", "id", (json_int_t)t.id, "support",
+	                          (json_int_t)n, "supported", 1, "stage", stage));
 }
 
 static void post_comment(struct req *r)
@@ -152,8 +155,8 @@ static void post_comment(struct req *r)
 	const char *body = NULL;
 	int64_t parent = 0;
 	const struct jfield f[] = {
-		{"body", JF_STRING, true, 1, TOPIC_COMMENT_MAX, &body},
-		{"parent_id", JF_INT, false, 1, INT64_MAX, &parent},
+	    {"body", JF_STRING, true, 1, TOPIC_COMMENT_MAX, &body},
+	    {"parent_id", JF_INT, false, 1, INT64_MAX, &parent},
 	};
 	struct community c;
 	struct topic t;
@@ -183,18 +186,18 @@ static void put_comment_hidden(struct req *r)
 	bool hidden = false;
 	const char *reason = NULL;
 	const struct jfield f[] = {
-		{"hidden", JF_BOOL, true, 0, 0, &hidden},
-		{"reason", JF_STRING, false, 1, TOPIC_REASON_MAX, &reason},
+	    {"hidden", JF_BOOL, true, 0, 0, &hidden},
+	    {"reason", JF_STRING, false, 1, TOPIC_REASON_MAX, &reason},
 	};
 	struct community c;
 	struct topic t;
 	struct err e = ERR_INIT;
 	if (open_topic(r, &c, &t, VOICE_CHANGER, &e) < 0 || http_body_take(r, f, 2, &e) < 0 ||
 	    topic_comment_hide(r->db, &t, r->param[2], hidden, reason, r->user->user_id, who(r),
-			       &e) < 0)
+	                       &e) < 0)
 		return http_reply_err(r, &e);
 	http_reply_json(r, 200,
-			json_pack("{s:I, s:b}", "id", (json_int_t)r->param[2], "hidden", hidden));
+	                json_pack("{s:I, s:b}", "id", (json_int_t)r->param[2], "hidden", hidden));
 }
 
 static void put_decision(struct req *r)
@@ -202,9 +205,9 @@ static void put_decision(struct req *r)
 	const char *outcome = NULL, *decided_by = NULL;
 	int64_t vote_id = 0;
 	const struct jfield f[] = {
-		{"outcome", JF_STRING, true, 1, TOPIC_OUTCOME_MAX, &outcome},
-		{"decided_by", JF_STRING, true, 1, 16, &decided_by},
-		{"vote_id", JF_INT, false, 1, INT64_MAX, &vote_id},
+	    {"outcome", JF_STRING, true, 1, TOPIC_OUTCOME_MAX, &outcome},
+	    {"decided_by", JF_STRING, true, 1, 16, &decided_by},
+	    {"vote_id", JF_INT, false, 1, INT64_MAX, &vote_id},
 	};
 	struct community c;
 	struct topic t;
@@ -213,8 +216,8 @@ static void put_decision(struct req *r)
 	    topic_decide(r->db, &t, outcome, decided_by, vote_id, r->user->user_id, who(r), &e) < 0)
 		return http_reply_err(r, &e);
 	http_reply_json(r, 200,
-			json_pack("{s:I, s:s, s:s}", "id", (json_int_t)t.id, "outcome", outcome,
-				  "decided_by", decided_by));
+	                json_pack("{s:I, s:s, s:s}", "id", (json_int_t)t.id, "outcome", outcome,
+	                          "decided_by", decided_by));
 }
 
 static void post_action(struct req *r)
@@ -222,17 +225,18 @@ static void post_action(struct req *r)
 	const char *task = NULL, *owner = NULL, *due = NULL;
 	int64_t owner_user = 0;
 	const struct jfield f[] = {
-		{"task", JF_STRING, true, 1, TOPIC_TASK_MAX, &task},
-		{"owner_name", JF_STRING, true, 1, TOPIC_OWNER_MAX, &owner},
-		{"owner_user_id", JF_INT, false, 1, INT64_MAX, &owner_user},
-		{"due", JF_STRING, true, 1, 10, &due},
+	    {"task", JF_STRING, true, 1, TOPIC_TASK_MAX, &task},
+	    {"owner_name", JF_STRING, true, 1, TOPIC_OWNER_MAX, &owner},
+	    {"owner_user_id", JF_INT, false, 1, INT64_MAX, &owner_user},
+	    {"due", JF_STRING, true, 1, 10, &due},
 	};
 	struct community c;
 	struct topic t;
 	struct err e = ERR_INIT;
 	int64_t id;
 	if (open_topic(r, &c, &t, VOICE_CHANGER, &e) < 0 || http_body_take(r, f, 4, &e) < 0 ||
-	    topic_action_add(r->db, &id, &t, task, owner, owner_user, due, r->user->user_id, &e) < 0)
+	    topic_action_add(r->db, &id, &t, task, owner, owner_user, due, r->user->user_id, &e) <
+	        0)
 		return http_reply_err(r, &e);
 	http_reply_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
@@ -242,9 +246,9 @@ static void post_progress(struct req *r)
 	const char *text = NULL, *status = NULL;
 	int64_t percent = -1;
 	const struct jfield f[] = {
-		{"text", JF_STRING, true, 1, TOPIC_PROGRESS_MAX, &text},
-		{"percent", JF_INT, false, 0, 100, &percent},
-		{"status", JF_STRING, false, 1, 16, &status},
+	    {"text", JF_STRING, true, 1, TOPIC_PROGRESS_MAX, &text},
+	    {"percent", JF_INT, false, 0, 100, &percent},
+	    {"status", JF_STRING, false, 1, 16, &status},
 	};
 	struct community c;
 	struct topic t;
@@ -258,7 +262,7 @@ static void post_progress(struct req *r)
 		err_set(&e, ERR_FORBIDDEN, NULL, "workers and the item's owner report progress");
 	if (err_is_set(&e) || http_body_take(r, f, 3, &e) < 0 ||
 	    topic_progress_add(r->db, &id, &t, r->param[2], text, percent, status, r->user->user_id,
-			       who(r), &e) < 0)
+	                       who(r), &e) < 0)
 		return http_reply_err(r, &e);
 	http_reply_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
@@ -267,14 +271,14 @@ static void post_meeting(struct req *r)
 {
 	struct topic_meeting_new m = {0};
 	const struct jfield f[] = {
-		{"kind", JF_STRING, true, 1, 16, &m.kind},
-		{"date", JF_STRING, true, 1, 10, &m.date},
-		{"time", JF_STRING, false, 1, 5, &m.time},
-		{"place", JF_STRING, true, 1, TOPIC_PLACE_MAX, &m.place},
-		{"chair", JF_STRING, false, 1, TOPIC_OWNER_MAX, &m.chair},
-		{"recorder", JF_STRING, false, 1, TOPIC_OWNER_MAX, &m.recorder},
-		{"participants", JF_STRING, false, 1, TOPIC_PEOPLE_MAX, &m.participants},
-		{"attendees", JF_INT, false, 0, 100000, &m.attendees},
+	    {"kind", JF_STRING, true, 1, 16, &m.kind},
+	    {"date", JF_STRING, true, 1, 10, &m.date},
+	    {"time", JF_STRING, false, 1, 5, &m.time},
+	    {"place", JF_STRING, true, 1, TOPIC_PLACE_MAX, &m.place},
+	    {"chair", JF_STRING, false, 1, TOPIC_OWNER_MAX, &m.chair},
+	    {"recorder", JF_STRING, false, 1, TOPIC_OWNER_MAX, &m.recorder},
+	    {"participants", JF_STRING, false, 1, TOPIC_PEOPLE_MAX, &m.participants},
+	    {"attendees", JF_INT, false, 0, 100000, &m.attendees},
 	};
 	struct community c;
 	struct topic t;
@@ -301,7 +305,7 @@ static void patch_meeting(struct req *r)
 	    topic_meeting_publish(r->db, &t, r->param[2], r->user->user_id, who(r), &e) < 0)
 		return http_reply_err(r, &e);
 	http_reply_json(r, 200,
-			json_pack("{s:I, s:s}", "id", (json_int_t)r->param[2], "status", status));
+	                json_pack("{s:I, s:s}", "id", (json_int_t)r->param[2], "status", status));
 }
 
 static void put_minutes(struct req *r)
@@ -326,12 +330,12 @@ static json_t *places(const json_t *tree)
 	json_array_foreach(json_object_get(tree, "compounds"), i, p)
 	{
 		json_t *bs = json_array();
-		json_array_foreach(json_object_get(p, "buildings"), j, b)
-			json_array_append_new(bs, json_pack("{s:O, s:O}", "id", json_object_get(b, "id"),
-							    "name", json_object_get(b, "name")));
-		json_array_append_new(out, json_pack("{s:O, s:O, s:o}", "id", json_object_get(p, "id"),
-						     "name", json_object_get(p, "name"), "buildings",
-						     bs));
+		json_array_foreach(json_object_get(p, "buildings"), j, b) json_array_append_new(
+		    bs, json_pack("{s:O, s:O}", "id", json_object_get(b, "id"), "name",
+		                  json_object_get(b, "name")));
+		json_array_append_new(out, json_pack("{s:O, s:O, s:o}", "id",
+		                                     json_object_get(p, "id"), "name",
+		                                     json_object_get(p, "name"), "buildings", bs));
 	}
 	return out;
 }
@@ -349,7 +353,8 @@ static void get_settings(struct req *r)
 		return http_reply_err(r, &e);
 	}
 	json_object_set_new(v, "can_manage", json_boolean(is_staff_of(r, &c)));
-	json_object_set_new(v, "community", json_pack("{s:I, s:s}", "id", (json_int_t)c.id, "name", c.name));
+	json_object_set_new(v, "community",
+	                    json_pack("{s:I, s:s}", "id", (json_int_t)c.id, "name", c.name));
 	json_object_set_new(v, "places", places(tree));
 	json_decref(tree);
 	http_reply_json(r, 200, v);
@@ -382,9 +387,11 @@ static void put_settings(struct req *r)
 	if (!json_is_array(cats))
 		err_set(&e, ERR_INVALID, "categories", "categories must be a list of names");
 	else if ((n = json_array_size(cats)) > TOPIC_CATEGORIES_MAX)
-		err_set(&e, ERR_INVALID, "categories", "at most %d categories", TOPIC_CATEGORIES_MAX);
+		err_set(&e, ERR_INVALID, "categories", "at most %d categories",
+		        TOPIC_CATEGORIES_MAX);
 	if (!json_is_integer(th))
-		err_set(&e, ERR_INVALID, "support_threshold", "support_threshold must be a whole number");
+		err_set(&e, ERR_INVALID, "support_threshold",
+		        "support_threshold must be a whole number");
 	if (!err_is_set(&e)) {
 		names = arena_alloc(&r->arena, (n ? n : 1) * sizeof(*names));
 		for (size_t i = 0; i < n; i++) {
@@ -405,23 +412,22 @@ static void put_settings(struct req *r)
 }
 
 static const struct route routes[] = {
-	{"GET", "/api/communities/{id}/topic-settings", get_settings, 0},
-	{"PUT", "/api/communities/{id}/topic-settings", put_settings, 0},
-	{"GET", "/api/communities/{id}/topics", get_topics, 0},
-	{"POST", "/api/communities/{id}/topics", post_topic, 0},
-	{"GET", "/api/communities/{id}/topics/{topic}", get_topic, 0},
-	{"PATCH", "/api/communities/{id}/topics/{topic}", patch_topic, 0},
-	{"PUT", "/api/communities/{id}/topics/{topic}/support", put_support, 0},
-	{"POST", "/api/communities/{id}/topics/{topic}/comments", post_comment, 0},
-	{"PATCH", "/api/communities/{id}/topics/{topic}/comments/{comment}", patch_comment, 0},
-	{"PUT", "/api/communities/{id}/topics/{topic}/comments/{comment}/hidden", put_comment_hidden,
-	 0},
-	{"PUT", "/api/communities/{id}/topics/{topic}/decision", put_decision, 0},
-	{"POST", "/api/communities/{id}/topics/{topic}/actions", post_action, 0},
-	{"POST", "/api/communities/{id}/topics/{topic}/actions/{action}/progress", post_progress, 0},
-	{"POST", "/api/communities/{id}/topics/{topic}/meetings", post_meeting, 0},
-	{"PATCH", "/api/communities/{id}/topics/{topic}/meetings/{meeting}", patch_meeting, 0},
-	{"PUT", "/api/communities/{id}/topics/{topic}/meetings/{meeting}/items/{item}", put_minutes,
-	 0},
+    {"GET", "/api/communities/{id}/topic-settings", get_settings, 0},
+    {"PUT", "/api/communities/{id}/topic-settings", put_settings, 0},
+    {"GET", "/api/communities/{id}/topics", get_topics, 0},
+    {"POST", "/api/communities/{id}/topics", post_topic, 0},
+    {"GET", "/api/communities/{id}/topics/{topic}", get_topic, 0},
+    {"PATCH", "/api/communities/{id}/topics/{topic}", patch_topic, 0},
+    {"PUT", "/api/communities/{id}/topics/{topic}/support", put_support, 0},
+    {"POST", "/api/communities/{id}/topics/{topic}/comments", post_comment, 0},
+    {"PATCH", "/api/communities/{id}/topics/{topic}/comments/{comment}", patch_comment, 0},
+    {"PUT", "/api/communities/{id}/topics/{topic}/comments/{comment}/hidden", put_comment_hidden,
+     0},
+    {"PUT", "/api/communities/{id}/topics/{topic}/decision", put_decision, 0},
+    {"POST", "/api/communities/{id}/topics/{topic}/actions", post_action, 0},
+    {"POST", "/api/communities/{id}/topics/{topic}/actions/{action}/progress", post_progress, 0},
+    {"POST", "/api/communities/{id}/topics/{topic}/meetings", post_meeting, 0},
+    {"PATCH", "/api/communities/{id}/topics/{topic}/meetings/{meeting}", patch_meeting, 0},
+    {"PUT", "/api/communities/{id}/topics/{topic}/meetings/{meeting}/items/{item}", put_minutes, 0},
 };
 const struct route_table topic_routes = {routes, sizeof(routes) / sizeof(routes[0])};

@@ -72,10 +72,15 @@ static int group_teardown(void **state)
 static struct topic new_topic(int64_t community, const char *title)
 {
 	struct err e = ERR_INIT;
-	struct topic_new tn = {.title = title, .body = "正文", .category = "停车",
-			       .scope_kind = "community", .scope_id = community,
-			       .scope_name = "社区", .raised_by = 7, .raiser_name = "居民",
-			       .raiser_kind = "resident"};
+	struct topic_new tn = {.title = title,
+	                       .body = "正文",
+	                       .category = "停车",
+	                       .scope_kind = "community",
+	                       .scope_id = community,
+	                       .scope_name = "社区",
+	                       .raised_by = 7,
+	                       .raiser_name = "居民",
+	                       .raiser_kind = "resident"};
 	struct topic t;
 	int64_t id = 0;
 	assert_int_equal(topic_add(fx.db, &id, community, &tn, &e), 0);
@@ -92,11 +97,12 @@ static void reload(struct topic *t)
 static void test_stage_table(void **state)
 {
 	(void)state;
-	const char *all[] = {"proposal", "discussion", "decision", "follow_up", "closed", "rejected"};
+	const char *all[] = {"proposal",  "discussion", "decision",
+	                     "follow_up", "closed",     "rejected"};
 	const char *ok[][2] = {
-		{"proposal", "discussion"}, {"proposal", "rejected"}, {"discussion", "decision"},
-		{"discussion", "rejected"}, {"decision", "follow_up"}, {"decision", "closed"},
-		{"follow_up", "closed"},
+	    {"proposal", "discussion"}, {"proposal", "rejected"},  {"discussion", "decision"},
+	    {"discussion", "rejected"}, {"decision", "follow_up"}, {"decision", "closed"},
+	    {"follow_up", "closed"},
 	};
 	size_t allowed = 0;
 	for (size_t i = 0; i < 6; i++) {
@@ -163,8 +169,10 @@ static void test_moves_through_the_store(void **state)
 	json_t *tl = json_object_get(v, "timeline");
 	assert_int_equal(json_array_size(tl), 5);
 	assert_true(json_is_null(json_object_get(json_array_get(tl, 0), "from")));
-	assert_string_equal(json_string_value(json_object_get(json_array_get(tl, 4), "to")), "closed");
-	assert_string_equal(json_string_value(json_object_get(json_array_get(tl, 4), "actor")), "李娟");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(tl, 4), "to")),
+	                    "closed");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(tl, 4), "actor")),
+	                    "李娟");
 	json_decref(v);
 }
 
@@ -196,9 +204,13 @@ static void test_support_once_and_threshold(void **state)
 	assert_string_equal(stage, "discussion");
 
 	/* a category not in the community's list is refused, by name */
-	struct topic_new tn = {.title = "x", .body = "y", .category = "加装电梯",
-			       .scope_kind = "community", .scope_id = fx.c1, .raised_by = 1,
-			       .raiser_kind = "resident"};
+	struct topic_new tn = {.title = "x",
+	                       .body = "y",
+	                       .category = "加装电梯",
+	                       .scope_kind = "community",
+	                       .scope_id = fx.c1,
+	                       .raised_by = 1,
+	                       .raiser_kind = "resident"};
 	int64_t id;
 	assert_int_equal(topic_add(fx.db, &id, fx.c1, &tn, &e), -1);
 	assert_string_equal(e.field, "category");
@@ -244,8 +256,8 @@ static void test_depth_limit_and_edit_window(void **state)
 	assert_int_equal(e.code, ERR_FORBIDDEN);
 	err_clear(&e);
 	assert_int_equal(topic_comment_edit(fx.db, &t, c1, 10, "一（改）", now, &e), 0);
-	assert_int_equal(topic_comment_edit(fx.db, &t, c1, 10, "晚了", now + TOPIC_EDIT_SECONDS + 60,
-					     &e), -1);
+	assert_int_equal(
+	    topic_comment_edit(fx.db, &t, c1, 10, "晚了", now + TOPIC_EDIT_SECONDS + 60, &e), -1);
 	assert_int_equal(e.code, ERR_CONFLICT);
 	err_clear(&e);
 
@@ -268,8 +280,8 @@ static void test_depth_limit_and_edit_window(void **state)
 	/* the hide is in the audit log under the comment's subject */
 	char subject[64];
 	snprintf(subject, sizeof(subject), "topic_comment:%lld", (long long)c2);
-	assert_int_equal(audit_count_since(fx.db, &count, "topic_comment.hide", subject, false, 0, &e),
-			 0);
+	assert_int_equal(
+	    audit_count_since(fx.db, &count, "topic_comment.hide", subject, false, 0, &e), 0);
 	assert_int_equal(count, 1);
 
 	/* closed topics take no comments */
@@ -314,23 +326,29 @@ static void test_actions_and_meetings(void **state)
 	(void)state;
 	struct err e = ERR_INIT;
 	struct topic t = new_topic(fx.c1, "公共空间改造");
-	struct topic_meeting_new m = {.kind = "coordination", .date = "2026-04-01", .time = "19:30",
-				      .place = "活动室", .attendees = 12};
+	struct topic_meeting_new m = {.kind = "coordination",
+	                              .date = "2026-04-01",
+	                              .time = "19:30",
+	                              .place = "活动室",
+	                              .attendees = 12};
 	int64_t a, p, mid;
 	bool owner = false;
 	json_t *v;
 
-	assert_int_equal(topic_action_add(fx.db, &a, &t, "出方案", "物业", 0, "2026-05-01", 1, &e), -1);
+	assert_int_equal(topic_action_add(fx.db, &a, &t, "出方案", "物业", 0, "2026-05-01", 1, &e),
+	                 -1);
 	assert_int_equal(e.code, ERR_CONFLICT); /* not decided yet */
 	err_clear(&e);
 	assert_int_equal(topic_meeting_add(fx.db, &mid, &t, &m, 1, &e), 0);
 	assert_int_equal(topic_move(fx.db, &t, "discussion", "讨论", 1, "李娟", &e), 0);
 	assert_int_equal(topic_move(fx.db, &t, "decision", "决策", 1, "李娟", &e), 0);
 	reload(&t);
-	assert_int_equal(topic_action_add(fx.db, &a, &t, "出方案", "物业", 42, "2026-02-30", 1, &e), -1);
+	assert_int_equal(topic_action_add(fx.db, &a, &t, "出方案", "物业", 42, "2026-02-30", 1, &e),
+	                 -1);
 	assert_string_equal(e.field, "due");
 	err_clear(&e);
-	assert_int_equal(topic_action_add(fx.db, &a, &t, "出方案", "物业", 42, "2000-01-01", 1, &e), 0);
+	assert_int_equal(topic_action_add(fx.db, &a, &t, "出方案", "物业", 42, "2000-01-01", 1, &e),
+	                 0);
 	assert_int_equal(topic_action_owner(fx.db, &owner, &t, a, 42, &e), 0);
 	assert_true(owner);
 	assert_int_equal(topic_action_owner(fx.db, &owner, &t, a, 43, &e), 0);
@@ -349,9 +367,10 @@ static void test_actions_and_meetings(void **state)
 	assert_int_equal(topic_view(fx.db, &v, &t, 1, true, time_now(), &e), 0);
 	mt = json_array_get(json_object_get(v, "meetings"), 0);
 	assert_int_equal(json_array_size(json_object_get(mt, "items")),
-			 topic_template_find("coordination")->nagenda);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(mt, "items"), 0), "zh")),
-			    topic_template_find("coordination")->agenda[0].zh);
+	                 topic_template_find("coordination")->nagenda);
+	assert_string_equal(json_string_value(json_object_get(
+	                        json_array_get(json_object_get(mt, "items"), 0), "zh")),
+	                    topic_template_find("coordination")->agenda[0].zh);
 	json_decref(v);
 
 	m.kind = "picnic";
@@ -389,13 +408,13 @@ static void test_other_community_not_found(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_stage_table),
-		cmocka_unit_test(test_moves_through_the_store),
-		cmocka_unit_test(test_support_once_and_threshold),
-		cmocka_unit_test(test_depth_limit_and_edit_window),
-		cmocka_unit_test(test_dates_and_overdue),
-		cmocka_unit_test(test_actions_and_meetings),
-		cmocka_unit_test(test_other_community_not_found),
+	    cmocka_unit_test(test_stage_table),
+	    cmocka_unit_test(test_moves_through_the_store),
+	    cmocka_unit_test(test_support_once_and_threshold),
+	    cmocka_unit_test(test_depth_limit_and_edit_window),
+	    cmocka_unit_test(test_dates_and_overdue),
+	    cmocka_unit_test(test_actions_and_meetings),
+	    cmocka_unit_test(test_other_community_not_found),
 	};
 	return cmocka_run_group_tests_name("voice/topic", tests, group_setup, group_teardown);
 }
