@@ -24,6 +24,7 @@ const struct route_table *const all_route_tables[] = {
 	&resident_routes,
 	&ownership_routes,
 	&invite_routes,
+	&topic_routes,
 };
 const size_t all_route_tables_n = sizeof(all_route_tables) / sizeof(all_route_tables[0]);
 
@@ -33,6 +34,7 @@ const size_t all_route_tables_n = sizeof(all_route_tables) / sizeof(all_route_ta
 #include "voice/conversation.h"
 #include "voice/round.h"
 #include "registry/account.h"
+#include "voice/topic.h"
 
 static struct migration *all;
 static size_t nall;
@@ -54,6 +56,7 @@ const struct migration *all_migrations(size_t *n)
 			{ ownership_migrations, ownership_migrations_n },
 			{ account_migrations, account_migrations_n },
 			{ invite_migrations, invite_migrations_n },
+			{ topic_migrations, topic_migrations_n },
 		};
 		for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
 			nall += parts[i].n;

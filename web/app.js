@@ -32,6 +32,8 @@ import { ownersView } from './views/owners.js';
 import { invitesIndexView, communityInvitesView, buildingInvitesView, correctionsView, canIssue } from './views/invite.js';
 import { claimView } from './views/claim.js';
 import { meView, isResident } from './views/me.js';
+import { topicsIndexView, topicsView } from './views/topics.js';
+import { topicView } from './views/topic.js';
 
 const PILLARS = [
   {
@@ -74,6 +76,11 @@ const PILLARS = [
       key: 'nav.conversations', href: '#/conversations', testid: 'nav-conversations',
       show: isMember,
       active: (path) => path === '/conversations' || /^\/communities\/\d+\/conversations(\/|$)/.test(path),
+    }, {
+      key: 'nav.topics', href: '#/topics', testid: 'nav-topics',
+      /* Residents raise topics themselves; every member reads and takes part. */
+      show: isMember,
+      active: (path) => path === '/topics' || /^\/communities\/\d+\/topics(\/|$)/.test(path),
     }],
   },
 ];
@@ -102,6 +109,9 @@ const ROUTES = [
   { pattern: /^\/communities\/(\d+)\/corrections$/, view: correctionsView },
   { pattern: /^\/claim(?:\/[^/]*)?$/, view: claimView, public: true },
   { pattern: /^\/me$/, view: meView },
+  { pattern: /^\/topics$/, view: topicsIndexView },
+  { pattern: /^\/communities\/(\d+)\/topics$/, view: topicsView },
+  { pattern: /^\/communities\/(\d+)\/topics\/(\d+)$/, view: topicView },
 ];
 
 /* Where a signed-in user starts: staff at the communities they look after,

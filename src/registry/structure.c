@@ -693,6 +693,43 @@ int structure_locate(struct store *db, const char *scope, int64_t id, int64_t *c
 	return rc < 0 ? -1 : 0;
 }
 
+static const char sql_node_community[] = "SELECT name FROM communities WHERE id = ? AND id = ?";
+static const char sql_node_compound[] =
+	"SELECT name FROM compounds WHERE id = ? AND community_id = ?";
+static const char sql_node_building[] =
+	"SELECT p.name || ' ' || b.name FROM buildings b JOIN compounds p ON p.id = b.compound_id"
+	" WHERE b.id = ? AND b.community_id = ?";
+static const char sql_node_unit[] =
+	"SELECT p.name || ' ' || b.name || ' ' || u.name FROM units u"
+	" JOIN buildings b ON b.id = u.building_id JOIN compounds p ON p.id = b.compound_id"
+	" WHERE u.id = ? AND u.community_id = ?";
+
+int structure_node_in(struct store *db, int64_t community_id, const char *kind, int64_t id,
+		      const char **name, struct arena *a, struct err *e)
+{
+	const char *sql = !strcmp(kind, "community")  ? sql_node_community
+			  : !strcmp(kind, "compound") ? sql_node_compound
+			  : !strcmp(kind, "building") ? sql_node_building
+			  : !strcmp(kind, "unit")     ? sql_node_unit
+						      : NULL;
+	struct stmt *st;
+	int rc;
+	if (!sql)
+		return err_set(e, ERR_INVALID, "scope", "scope must be community, compound, building or unit");
+	if (!(st = store_prepare(db, sql, e)))
+		return -1;
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, community_id);
+	rc = stmt_step(st, e);
+	if (rc == STORE_ROW)
+		*name = arena_strdup(a, stmt_text(st, 0));
+	stmt_done(st);
+	if (rc == STORE_DONE)
+		return err_set(e, ERR_NOT_FOUND, "scope_id", "no %s with id %lld in this community", kind,
+			       (long long)id);
+	return rc < 0 ? -1 : 0;
+}
+
 const struct migration structure_migrations[] = {
 	{ 200, "registry: streets, communities, grids, compounds, buildings, units, dwellings",
 	  "CREATE TABLE streets ("

@@ -118,6 +118,17 @@ int structure_dwelling_update(struct store *db, json_t **out, int64_t community_
 int structure_locate(struct store *db, const char *scope, int64_t id,
 		     int64_t *community_id, int64_t *street_id, struct err *e);
 
+/*
+ * Checks that a node of the given kind ("community", "compound", "building",
+ * "unit") is community_id itself or lies inside it, and gives its name for
+ * display ("阳光花园 3号楼 1单元"), allocated in a.  ERR_INVALID (field
+ * "scope") for an unknown kind; ERR_NOT_FOUND (field "scope_id") when there
+ * is no such node in the community.  Used by topics (voice/topic.c) for the
+ * scope a topic concerns.
+ */
+int structure_node_in(struct store *db, int64_t community_id, const char *kind, int64_t id,
+		      const char **name, struct arena *a, struct err *e);
+
 extern const struct migration structure_migrations[];
 extern const size_t structure_migrations_n;
 
