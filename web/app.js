@@ -28,6 +28,7 @@ import { roundsIndexView, roundsView, isStaff, isMember } from './views/rounds.j
 import { roundView } from './views/round.js';
 import { conversationsIndexView, conversationsView } from './views/conversations.js';
 import { conversationView } from './views/conversation.js';
+import { careIndexView, careView, careResidentView, careTagsView } from './views/care.js';
 
 const PILLARS = [
   {
@@ -47,6 +48,12 @@ const PILLARS = [
       /* Coverage and the grid to record visits on are for staff. */
       show: isStaff,
       active: (path) => path === '/visits' || /^\/communities\/\d+\/coverage(\/|$)/.test(path),
+    }, {
+      key: 'nav.care', href: '#/care', testid: 'nav-care',
+      /* Care needs (特殊关爱): staff, and volunteers (who see the tags that
+         are not sensitive). */
+      show: (u) => isStaff(u) || ((u && u.grants) || []).some((g) => g.role === 'volunteer'),
+      active: (path) => path === '/care' || /^\/communities\/\d+\/care(\/|$)/.test(path),
     }],
   },
   {
@@ -81,6 +88,10 @@ const ROUTES = [
   { pattern: /^\/conversations$/, view: conversationsIndexView },
   { pattern: /^\/communities\/(\d+)\/conversations$/, view: conversationsView },
   { pattern: /^\/communities\/(\d+)\/conversations\/(\d+)$/, view: conversationView },
+  { pattern: /^\/care$/, view: careIndexView },
+  { pattern: /^\/communities\/(\d+)\/care$/, view: careView },
+  { pattern: /^\/communities\/(\d+)\/care\/tags$/, view: careTagsView },
+  { pattern: /^\/communities\/(\d+)\/care\/residents\/(\d+)$/, view: careResidentView },
 ];
 
 /* Where a signed-in user starts: staff at the communities they look after,
