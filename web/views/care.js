@@ -68,7 +68,8 @@ export async function careView(ctx) {
   const [id] = ctx.params;
   const base = `/api/communities/${id}`;
   const [tagsData, community] = await Promise.all([get(`${base}/care/tags`), communityInfo(ctx.user, id)]);
-  const tags = tagsData.tags || [];
+  /* a volunteer's list never holds sensitive tags: do not offer them as filters */
+  const tags = (tagsData.tags || []).filter((tg) => community.name || !tg.sensitive);
   const grids = community.grids || [];
   const buildings = (community.compounds || []).flatMap((cp) => cp.buildings.map((b) => ({ id: b.id, name: `${cp.name} ${b.name}` })));
 
@@ -79,7 +80,7 @@ export async function careView(ctx) {
   const gridSel = select(uid('care-grid'), 'care-filter-grid', 'care.any_grid', grids.map((g) => [g.id, g.name]));
   const buildingSel = select(uid('care-building'), 'care-filter-building', 'care.any_building', buildings.map((b) => [b.id, b.name]));
 
-  const summary = h('p', { class: 'muted', 'aria-live': 'polite', dataset: { testid: 'care-summary' } });
+  const summary = h('p', { class: 'muted care-summary', 'aria-live': 'polite', dataset: { testid: 'care-summary' } });
   const cards = h('div');
   const table = h('div', { class: 'print-only' });
 
@@ -118,7 +119,7 @@ export async function careView(ctx) {
       h('h2', null, t('care.print_title')),
       h('table', { class: 'care-table' },
         h('thead', null, h('tr', null,
-          ['#', t('field.name'), t('care.col_age'), t('care.col_dwelling'), t('care.col_tags'), t('care.col_primary'), t('care.col_backup')]
+          ['#', t('care.col_name'), t('care.col_age'), t('care.col_dwelling'), t('care.col_tags'), t('care.col_primary'), t('care.col_backup')]
             .map((c) => h('th', { scope: 'col' }, c)))),
         h('tbody', null, rows.map((r, i) => h('tr', null,
           h('td', null, String(i + 1)),
@@ -136,7 +137,7 @@ export async function careView(ctx) {
     grids.length > 0 && h('div', { class: 'field' }, h('label', { for: gridSel.id }, t('care.grid')), gridSel),
     buildings.length > 0 && h('div', { class: 'field' }, h('label', { for: buildingSel.id }, t('care.building')), buildingSel),
     h('button', { type: 'submit', class: 'primary', dataset: { testid: 'care-filter-go' } }, t('care.filter')),
-    h('button', { type: 'button', onclick: () => window.print() }, t('care.print')));
+    h('button', { type: 'button', class: 'secondary', onclick: () => window.print() }, t('care.print')));
 
   const section = h('section', { class: 'care-page', dataset: { testid: 'care-page' } },
     h('h1', null, t('care.title')),
@@ -205,7 +206,7 @@ export async function renderResidentCare(container, communityId, residentId) {
           tg.since && h('span', { class: 'muted' }, ` ${t('care.since', { date: tg.since })}`),
           tg.note && h('p', { class: 'muted' }, tg.note),
           data.can_edit && h('button', {
-            type: 'button', class: 'link', dataset: { testid: 'care-rtag-remove' },
+            type: 'button', class: 'secondary', dataset: { testid: 'care-rtag-remove' },
             onclick: () => { if (window.confirm(t('care.confirm_remove'))) act(() => del(`${url}/tags/${tg.id}`), t('care.removed')); },
           }, t('care.remove'))))),
       h('h3', null, t('care.caretakers')),
@@ -215,12 +216,12 @@ export async function renderResidentCare(container, communityId, residentId) {
           h('strong', null, t(`care.role.${c.role}`)), ' ', caretakerText(c),
           c.since && h('span', { class: 'muted' }, ` ${t('care.since', { date: c.since })}`),
           data.can_edit && h('button', {
-            type: 'button', class: 'link', dataset: { testid: 'care-caretaker-remove' },
+            type: 'button', class: 'secondary', dataset: { testid: 'care-caretaker-remove' },
             onclick: () => act(() => del(`${url}/caretakers/${c.id}`), t('care.removed')),
           }, t('care.remove'))))),
     ];
     if (data.can_edit) parts.push(addTagForm(), addCaretakerForm(data));
-    container.replaceChildren(...parts, error, status);
+    container.replaceChildren(...parts.filter(Boolean), error, status);
   }
 
   function field(label, input, hint) {
@@ -304,7 +305,7 @@ export async function renderResidentCare(container, communityId, residentId) {
       field(t('care.role'), role),
       field(t('care.caretaker_user'), who),
       field(t('care.caretaker_resident'), q),
-      h('button', { type: 'button', onclick: search, dataset: { testid: 'care-ct-search' } }, t('care.search')),
+      h('button', { type: 'button', class: 'secondary', onclick: search, dataset: { testid: 'care-ct-search' } }, t('care.search')),
       field(t('care.pick_resident'), found),
       field(t('care.relation'), relation),
       h('button', { type: 'submit', class: 'primary', dataset: { testid: 'care-add-ct-submit' } }, t('care.add_caretaker'))));
@@ -319,7 +320,7 @@ export async function careTagsView(ctx) {
   const url = `/api/communities/${id}/care/tags`;
   const error = h('p', { class: 'error', role: 'alert', dataset: { testid: 'care-tags-error' } });
   const status = h('p', { class: 'ok', role: 'status' });
-  const body = h('tbody');
+  const body = h('ul', { class: 'cards care-tag-cards' });
   const put = (b) => request('PUT', url, b);
 
   async function act(fn, done) {
@@ -333,25 +334,30 @@ export async function careTagsView(ctx) {
     }
   }
 
+  /* One tag as a card of labelled inputs: a phone has no room for a wide table. */
   function row(tg) {
-    const zh = h('input', { type: 'text', maxlength: 20, value: tg.name_zh, 'aria-label': t('care.name_zh') });
-    const en = h('input', { type: 'text', maxlength: 50, value: tg.name_en, 'aria-label': t('care.name_en') });
-    const pr = h('input', { type: 'number', min: 1, max: 100, value: String(tg.priority), 'aria-label': t('care.priority') });
-    const sens = h('input', { type: 'checkbox', 'aria-label': t('care.sensitive') });
+    const input = (type, attrs) => h('input', { type, id: uid('care-tag'), ...attrs });
+    const zh = input('text', { maxlength: 20, value: tg.name_zh });
+    const en = input('text', { maxlength: 50, value: tg.name_en });
+    const pr = input('number', { min: 1, max: 100, value: String(tg.priority), inputmode: 'numeric' });
+    const sens = input('checkbox', {});
     sens.checked = tg.sensitive;
-    const ret = h('input', { type: 'checkbox', 'aria-label': t('care.retired') });
+    const ret = input('checkbox', {});
     ret.checked = tg.retired;
-    return h('tr', { dataset: { testid: 'care-tag-row', code: tg.code } },
-      h('td', null, h('code', null, tg.code)), h('td', null, zh), h('td', null, en), h('td', null, pr),
-      h('td', null, sens), h('td', null, t(`care.kind.${tg.detail}`)), h('td', null, ret),
-      h('td', null, formatInt(tg.in_use)),
-      h('td', null,
+    const labelled = (key, el) => h('div', { class: 'field' }, h('label', { for: el.id }, t(key)), el);
+    const check = (key, el) => h('div', { class: 'field care-check' }, el, h('label', { for: el.id }, t(key)));
+    return h('li', { class: `card${tg.retired ? ' care-retired' : ''}`, dataset: { testid: 'care-tag-row', code: tg.code } },
+      h('h3', null, h('span', { class: `care-tag${tg.sensitive ? ' sensitive' : ''}` }, tagName(tg)), h('code', { class: 'muted' }, ` ${tg.code}`)),
+      h('p', { class: 'muted' }, `${t('care.detail_kind')}：${t(`care.kind.${tg.detail}`)} · ${t('care.in_use')}：${formatInt(tg.in_use)}`),
+      labelled('care.name_zh', zh), labelled('care.name_en', en), labelled('care.priority', pr),
+      check('care.sensitive', sens), check('care.retired', ret),
+      h('div', { class: 'care-actions' },
         h('button', {
-          type: 'button', dataset: { testid: 'care-tag-save' },
+          type: 'button', class: 'primary', dataset: { testid: 'care-tag-save' },
           onclick: () => act(() => put({ code: tg.code, name_zh: zh.value.trim(), name_en: en.value.trim(), priority: Number(pr.value), sensitive: sens.checked, retired: ret.checked }), t('care.saved')),
         }, t('care.save')),
         tg.in_use === 0 && h('button', {
-          type: 'button', class: 'link', dataset: { testid: 'care-tag-delete' },
+          type: 'button', class: 'secondary', dataset: { testid: 'care-tag-delete' },
           onclick: () => { if (window.confirm(t('care.confirm_remove'))) act(() => del(`${url}?code=${encodeURIComponent(tg.code)}`), t('care.removed')); },
         }, t('care.delete'))));
   }
@@ -389,10 +395,7 @@ export async function careTagsView(ctx) {
     h('p', null, h('a', { href: `#/communities/${id}/care` }, `← ${t('care.back')}`)),
     h('h1', null, t('care.catalogue')),
     h('p', { class: 'hint' }, t('care.catalogue_intro')),
-    h('div', { class: 'table-scroll' }, h('table', { class: 'care-table' },
-      h('thead', null, h('tr', null, ['care.code', 'care.name_zh', 'care.name_en', 'care.priority', 'care.sensitive', 'care.detail_kind', 'care.retired', 'care.in_use', '']
-        .map((k) => h('th', { scope: 'col' }, k ? t(k) : '')))),
-      body)),
+    body,
     error, status, addForm);
 }
 
