@@ -8,7 +8,9 @@
  * tags that are not sensitive (and not the residents whose only tags are);
  * residents and experts get 403.  Changing (tags, caretakers, the
  * catalogue): those who change the community (admin, street, worker), else
- * 403.  Every change is audited by care.c in its own transaction.
+ * 403.  Every change is audited by care.c in its own transaction, and so
+ * is every read that shows sensitive tags ("care.read": the list, or one
+ * resident), as DESIGN.md asks of every read of sensitive fields in full.
  */
 #include "http/http.h"
 
@@ -47,6 +49,30 @@ static int open_care(struct req *r, struct community *c, enum care_access need, 
 	return 0;
 }
 
+/* Sensitive tags among tags (an array of resident tags). */
+static size_t sensitive_in(const json_t *tags)
+{
+	size_t i, n = 0;
+	json_t *t;
+	json_array_foreach(tags, i, t) n += json_is_true(json_object_get(t, "sensitive"));
+	return n;
+}
+
+/* DESIGN.md: every read of sensitive fields in full goes to the audit log.
+ * Called after the read; out is freed on failure. */
+static int audit_read(struct req *r, const struct community *c, const char *subject, size_t n,
+                      json_t *out, struct err *e)
+{
+	if (n == 0)
+		return 0;
+	if (audit_append(r->db, r->user->user_id, r->user->username, "care.read", subject, c->id,
+	                 r->ip, arena_printf(&r->arena, "%zu sensitive tags", n), e) < 0) {
+		json_decref(out);
+		return -1;
+	}
+	return 0;
+}
+
 static struct care_actor actor(struct req *r)
 {
 	struct care_actor a = {r->user->user_id, r->user->username, r->user->display_name, r->ip};
@@ -77,6 +103,14 @@ static void get_care(struct req *r)
 	if (open_care(r, &c, CARE_READ, &full, &e) < 0 ||
 	    care_list(r->db, &out, c.id, &f, full, &e) < 0)
 		return http_reply_err(r, &e);
+	{
+		size_t i, n = 0;
+		json_t *row;
+		json_array_foreach(json_object_get(out, "residents"), i, row)
+		    n += sensitive_in(json_object_get(row, "tags"));
+		if (audit_read(r, &c, "care:list", n, out, &e) < 0)
+			return http_reply_err(r, &e);
+	}
 	json_object_set_new(out, "can_edit",
 	                    json_boolean(auth_changes_community(r->user, c.id, c.street_id)));
 	http_reply_json(r, 200, out);
@@ -163,7 +197,9 @@ static void get_resident_care(struct req *r)
 	bool full;
 	json_t *out;
 	if (open_care(r, &c, CARE_READ, &full, &e) < 0 ||
-	    care_resident_get(r->db, &out, c.id, r->param[1], full, &e) < 0)
+	    care_resident_get(r->db, &out, c.id, r->param[1], full, &e) < 0 ||
+	    audit_read(r, &c, arena_printf(&r->arena, "resident:%lld", (long long)r->param[1]),
+	               sensitive_in(json_object_get(out, "tags")), out, &e) < 0)
 		return http_reply_err(r, &e);
 	json_object_set_new(out, "can_edit",
 	                    json_boolean(auth_changes_community(r->user, c.id, c.street_id)));

@@ -5,7 +5,9 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, login, errOf, scopeId, unique, stopAndInspect } from './lib.mjs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, existsSync } from 'node:fs';
+import { startServer, login, errOf, scopeId, unique, stopAndInspect, BIN, BACKEND } from './lib.mjs';
 
 function assertError(r, status, field) {
   assert.equal(r.status, status, `status (body: ${r.text.slice(0, 300)})`);
@@ -249,5 +251,28 @@ describe('care needs', { timeout: 110_000 }, () => {
     assert.equal(r.status, 204, r.text);
     r = await worker.get(`${base}/care/tags`);
     assert.ok(!r.json.tags.some((t) => t.code === 'api_test'));
+  });
+
+  it('audits changes and reads of sensitive tags; detail and note never stored in clear', { skip: BACKEND !== 'sqlite' }, async () => {
+    await srv.stop();
+    const v = spawnSync(BIN, ['audit', 'verify', '--db', srv.db], { encoding: 'utf8' });
+    assert.equal(v.status, 0, v.stdout + v.stderr);
+    for (const action of ['care.read', 'care.tag.add', 'care.tag.put', 'care.caretaker.add', 'care.tag.delete']) {
+      const q = spawnSync('sqlite3', [srv.db, `SELECT COUNT(*) FROM audit_log WHERE action = '${action}';`], { encoding: 'utf8' });
+      if (q.error) {
+        assert.ok(readFileSync(srv.db).includes(Buffer.from(action)) ||
+          (existsSync(`${srv.db}-wal`) && readFileSync(`${srv.db}-wal`).includes(Buffer.from(action))), action);
+      } else {
+        assert.equal(q.status, 0, q.stderr);
+        assert.ok(Number(q.stdout.trim()) >= 1, `${action}: ${q.stdout}`);
+      }
+    }
+    for (const f of [srv.db, `${srv.db}-wal`]) {
+      if (!existsSync(f)) continue;
+      const bytes = readFileSync(f);
+      for (const s of ['糖尿病', '每天打胰岛素'])
+        assert.ok(!bytes.includes(Buffer.from(s)), `${s} found in ${f}`);
+    }
+    await srv.restart();
   });
 });
