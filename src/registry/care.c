@@ -1180,9 +1180,11 @@ struct demo_person {
 };
 
 static const char sql_demo_people[] =
-    "SELECT r.id, r.birth_date, r.dwelling_id,"
-    " (SELECT COUNT(*) FROM residents r2 WHERE r2.dwelling_id = r.dwelling_id)"
-    " FROM residents r WHERE r.community_id = ? ORDER BY r.id";
+    "SELECT r.id, r.birth_date, r.dwelling_id, COALESCE(h.n, 0) FROM residents r"
+    " LEFT JOIN (SELECT dwelling_id, COUNT(*) AS n FROM residents"
+    "  WHERE community_id = ? AND dwelling_id IS NOT NULL GROUP BY dwelling_id) h"
+    " ON h.dwelling_id = r.dwelling_id"
+    " WHERE r.community_id = ? ORDER BY r.id";
 static const char sql_demo_any[] =
     "SELECT 1 FROM care_resident_tags WHERE community_id = ? LIMIT 1";
 
@@ -1258,6 +1260,7 @@ int care_demo(struct store *db, int64_t community_id, struct err *e)
 	if (seed(db, community_id, e) < 0 || !(st = store_prepare(db, sql_demo_people, e)))
 		goto fail;
 	stmt_bind_int(st, 1, community_id);
+	stmt_bind_int(st, 2, community_id);
 	while ((s = stmt_step(st, e)) == STORE_ROW) {
 		if (n == cap) {
 			cap = cap ? 2 * cap : 256;
@@ -1372,6 +1375,8 @@ const struct migration care_migrations[] = {
      " recorded_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,"
      " UNIQUE (resident_id, tag_id));"
      "CREATE INDEX care_resident_tags_tag ON care_resident_tags (community_id, tag_id);"
+     "CREATE INDEX care_resident_tags_resident"
+     " ON care_resident_tags (community_id, resident_id);"
      "CREATE TABLE care_caretakers ("
      " id @id, community_id BIGINT NOT NULL REFERENCES communities(id),"
      " resident_id BIGINT NOT NULL REFERENCES residents(id) ON DELETE CASCADE,"
