@@ -877,6 +877,11 @@ int care_resident_get(struct store *db, json_t **out, int64_t community_id,
 	    tags_of(db, &tags, community_id, resident_id, full, e) < 0 ||
 	    caretakers_of(db, &cts, community_id, resident_id, e) < 0)
 		goto out;
+	if (!full && json_array_size(tags) == 0) {
+		/* not on this caller's care list: the register is not theirs to read */
+		err_set(e, ERR_NOT_FOUND, NULL, "no such resident");
+		goto out;
+	}
 	*out = json_pack("{s:{s:I, s:s, s:s, s:o}, s:O, s:O, s:b}", "resident", "id",
 	                 (json_int_t)resident_id, "name", row[0], "gender", row[1], "birth_date",
 	                 jstr(row[2]), "tags", tags, "caretakers", cts, "hidden", (int)!full);

@@ -131,7 +131,9 @@ int care_tag_delete(struct store *db, int64_t community_id, const char *code,
  * tags were left out.  Tag: {"id","code","name_zh","name_en","sensitive",
  * "priority","detail","note","since","recorded_by","recorded_at"}.
  * Caretaker: {"id","kind" ("user"|"resident"),"user_id"|"resident_id",
- * "name","role","relation","since"}.  ERR_NOT_FOUND for no such resident. */
+ * "name","role","relation","since"}.  ERR_NOT_FOUND for no such resident,
+ * and, without full, for a resident with no tag that is not sensitive (one
+ * who is not on that caller's care list). */
 int care_resident_get(struct store *db, json_t **out, int64_t community_id,
                       int64_t resident_id, bool full, struct err *e);
 /* Tags a resident (seeding the catalogue), audited ("care.tag.add").

@@ -151,6 +151,8 @@ describe('care needs', { timeout: 110_000 }, () => {
     assert.ok(!r.text.includes('dibao') && !r.text.includes('disability'));
     r = await volunteer.get(`${base}/care?tag=dibao`);
     assert.ok(!r.json.residents.some((x) => x.id === people.poor));
+    // nor can a volunteer read 低保乙 or anyone else off their list by id
+    assertError(await volunteer.get(`${base}/residents/${people.poor}/care`), 404);
     r = await lead.get(`${base}/care?tag=dibao`);
     assert.ok(r.json.residents.some((x) => x.id === people.poor));
     for (const c of [resident, expert]) {

@@ -361,6 +361,16 @@ static void test_sealed_and_hidden(void **state)
 	                    "aged_80");
 	assert_true(json_is_true(json_object_get(o, "hidden")));
 	json_decref(o);
+	/* someone with sensitive tags only is not found without full */
+	{
+		int64_t only = resident(fx.c1, "仅低保", "1960-01-01", 0);
+		tag(fx.c1, only, "dibao", NULL, NULL);
+		assert_int_equal(care_resident_get(fx.db, &o, fx.c1, only, false, &e), -1);
+		assert_int_equal(e.code, ERR_NOT_FOUND);
+		err_clear(&e);
+		assert_int_equal(care_resident_get(fx.db, &o, fx.c1, only, true, &e), 0);
+		json_decref(o);
+	}
 
 	/* an update clears the note and keeps the detail */
 	assert_int_equal(care_tag_update(fx.db, fx.c1, r, t1, &up, &WHO, &e), 0);
@@ -430,7 +440,7 @@ static void test_caretakers(void **state)
 	assert_string_equal(e.field, "role");
 	err_clear(&e);
 
-	assert_int_equal(care_resident_get(fx.db, &o, fx.c1, r, false, &e), 0);
+	assert_int_equal(care_resident_get(fx.db, &o, fx.c1, r, true, &e), 0);
 	assert_int_equal(json_array_size(json_object_get(o, "caretakers")), 3);
 	c = json_array_get(json_object_get(o, "caretakers"), 0);
 	assert_string_equal(json_string_value(json_object_get(c, "role")), "primary");
