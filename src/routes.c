@@ -11,6 +11,7 @@
 #include "registry/resident.h"
 #include "registry/visit.h"
 #include "registry/invite.h"
+#include "registry/care.h"
 #include "voice/voice_http.h"
 
 const struct route_table *const all_route_tables[] = {
@@ -25,6 +26,7 @@ const struct route_table *const all_route_tables[] = {
 	&ownership_routes,
 	&invite_routes,
 	&topic_routes,
+	&care_routes,
 };
 const size_t all_route_tables_n = sizeof(all_route_tables) / sizeof(all_route_tables[0]);
 
@@ -57,6 +59,7 @@ const struct migration *all_migrations(size_t *n)
 			{ account_migrations, account_migrations_n },
 			{ invite_migrations, invite_migrations_n },
 			{ topic_migrations, topic_migrations_n },
+			{ care_migrations, care_migrations_n },
 		};
 		for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
 			nall += parts[i].n;

@@ -34,6 +34,7 @@ import { claimView } from './views/claim.js';
 import { meView, isResident } from './views/me.js';
 import { topicsIndexView, topicsView } from './views/topics.js';
 import { topicView } from './views/topic.js';
+import { careIndexView, careView, careResidentView, careTagsView } from './views/care.js';
 
 const PILLARS = [
   {
@@ -63,6 +64,11 @@ const PILLARS = [
       /* A resident's own household. */
       show: isResident,
       active: (path) => path === '/me',
+      key: 'nav.care', href: '#/care', testid: 'nav-care',
+      /* Care needs (特殊关爱): staff, and volunteers (who see the tags that
+         are not sensitive). */
+      show: (u) => isStaff(u) || ((u && u.grants) || []).some((g) => g.role === 'volunteer'),
+      active: (path) => path === '/care' || /^\/communities\/\d+\/care(\/|$)/.test(path),
     }],
   },
   {
@@ -112,6 +118,10 @@ const ROUTES = [
   { pattern: /^\/topics$/, view: topicsIndexView },
   { pattern: /^\/communities\/(\d+)\/topics$/, view: topicsView },
   { pattern: /^\/communities\/(\d+)\/topics\/(\d+)$/, view: topicView },
+  { pattern: /^\/care$/, view: careIndexView },
+  { pattern: /^\/communities\/(\d+)\/care$/, view: careView },
+  { pattern: /^\/communities\/(\d+)\/care\/tags$/, view: careTagsView },
+  { pattern: /^\/communities\/(\d+)\/care\/residents\/(\d+)$/, view: careResidentView },
 ];
 
 /* Where a signed-in user starts: staff at the communities they look after,

@@ -44,6 +44,12 @@ static const char sql_list[] = "SELECT " COLS " FROM residents WHERE community_i
                                " AND (? = 0 OR dwelling_id = ?)"
                                " AND (? = 0 OR birth_date <= ?)"
                                " AND (? = 0 OR birth_date > ?)"
+                               " AND (? = '' OR id IN (SELECT rt.resident_id"
+                               "  FROM care_resident_tags rt JOIN care_tags t ON t.id = rt.tag_id"
+                               "  WHERE t.community_id = ? AND t.code = ?))"
+                               " AND ((? = '' AND ? = 0) OR dwelling_id IN (SELECT d.id"
+                               "  FROM dwellings d WHERE d.community_id = ?"
+                               "  AND (? = '' OR d.room = ?) AND (? = 0 OR d.building_id = ?)))"
                                " ORDER BY id LIMIT ?";
 
 static struct seal_keyring *keyring;
@@ -498,7 +504,17 @@ int resident_list(struct store *db, json_t **out, int64_t community_id,
 	stmt_bind_text(st, 9, dmin, SIZE_MAX);
 	stmt_bind_int(st, 10, f->age_max >= 0 ? 1 : 0);
 	stmt_bind_text(st, 11, dmax, SIZE_MAX);
-	stmt_bind_int(st, 12, limit + 1);
+	stmt_bind_text(st, 12, f->tag ? f->tag : "", SIZE_MAX);
+	stmt_bind_int(st, 13, community_id);
+	stmt_bind_text(st, 14, f->tag ? f->tag : "", SIZE_MAX);
+	stmt_bind_text(st, 15, f->room ? f->room : "", SIZE_MAX);
+	stmt_bind_int(st, 16, f->building > 0 ? f->building : 0);
+	stmt_bind_int(st, 17, community_id);
+	stmt_bind_text(st, 18, f->room ? f->room : "", SIZE_MAX);
+	stmt_bind_text(st, 19, f->room ? f->room : "", SIZE_MAX);
+	stmt_bind_int(st, 20, f->building > 0 ? 1 : 0);
+	stmt_bind_int(st, 21, f->building > 0 ? f->building : 0);
+	stmt_bind_int(st, 22, limit + 1);
 	arr = json_array();
 	while ((s = stmt_step(st, e)) == STORE_ROW) {
 		struct row r;

@@ -36,6 +36,7 @@ enum {
 	RESIDENT_NAME_MAX = 50, /* characters */
 	RESIDENT_SKILLS_MAX = 200,
 	RESIDENT_QUERY_MAX = 50,
+	RESIDENT_ROOM_MAX = 20, /* the room filter, characters */
 	RESIDENT_PAGE_MAX = 200,
 	RESIDENT_PAGE_DEFAULT = 50,
 };
@@ -60,6 +61,9 @@ struct resident_filter {
 	const char *q;          /* name contains (NULL: any) */
 	const char *phone_tail; /* 4 digits (NULL: any) */
 	int64_t dwelling;       /* 0: any */
+	const char *tag;        /* a care tag's code (care.h); NULL: any */
+	const char *room;       /* a dwelling's room number, e.g. "1203"; NULL: any */
+	int64_t building;       /* dwellings of this building only; 0: any */
 	int age_min, age_max;   /* -1: no bound */
 	int64_t after;          /* ids greater than this */
 	int limit;              /* 1..RESIDENT_PAGE_MAX */

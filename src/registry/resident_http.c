@@ -92,6 +92,12 @@ static void get_residents(struct req *r)
 	json_t *out;
 	f.q = http_query(r, "q");
 	f.phone_tail = http_query(r, "phone_tail");
+	f.tag = http_query(r, "tag");
+	f.room = http_query(r, "room");
+	if (f.tag && !*f.tag)
+		f.tag = NULL;
+	if (f.room && !*f.room)
+		f.room = NULL;
 	if (f.q && !*f.q)
 		f.q = NULL;
 	if (f.phone_tail && !*f.phone_tail)
@@ -103,7 +109,16 @@ static void get_residents(struct req *r)
 	else if (f.phone_tail &&
 	         (strlen(f.phone_tail) != 4 || strspn(f.phone_tail, "0123456789") != 4))
 		err_set(&e, ERR_INVALID, "phone_tail", "phone_tail must be 4 digits");
+	else if (f.tag && (strlen(f.tag) > 32 ||
+	                   strspn(f.tag, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(f.tag)))
+		err_set(&e, ERR_INVALID, "tag", "tag must be a care tag's code");
+	else if (f.room && (!utf8_valid(f.room, strlen(f.room)) ||
+	                    utf8_has_control(f.room, strlen(f.room)) ||
+	                    utf8_count(f.room, strlen(f.room)) > RESIDENT_ROOM_MAX))
+		err_set(&e, ERR_INVALID, "room", "room must be text of at most %d characters",
+		        RESIDENT_ROOM_MAX);
 	if (err_is_set(&e) || query_int(r, "dwelling", 1, INT64_MAX, &f.dwelling, &e) < 0 ||
+	    query_int(r, "building", 1, INT64_MAX, &f.building, &e) < 0 ||
 	    query_int(r, "age_min", 0, 150, &amin, &e) < 0 ||
 	    query_int(r, "age_max", 0, 150, &amax, &e) < 0 ||
 	    query_int(r, "limit", 1, RESIDENT_PAGE_MAX, &limit, &e) < 0 ||
