@@ -8,6 +8,7 @@
 #include "registry/structure_http.h"
 #include "registry/org.h"
 #include "registry/resident.h"
+#include "registry/resident_io.h"
 #include "registry/visit.h"
 #include "voice/voice_http.h"
 
@@ -20,6 +21,7 @@ const struct route_table *const all_route_tables[] = {
 	&round_routes,
 	&conversation_routes,
 	&resident_routes,
+	&resident_io_routes,
 };
 const size_t all_route_tables_n = sizeof(all_route_tables) / sizeof(all_route_tables[0]);
 
