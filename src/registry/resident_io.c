@@ -38,8 +38,9 @@
 /* ---- SQL (the residents and structure tables of this folder) ---- */
 
 static const char sql_dwellings[] =
-    "SELECT d.id, b.name, u.name, d.room FROM dwellings d"
+    "SELECT d.id, b.name, u.name, d.room, c.name FROM dwellings d"
     " JOIN buildings b ON b.id = d.building_id JOIN units u ON u.id = d.unit_id"
+    " JOIN compounds c ON c.id = b.compound_id"
     " WHERE d.community_id = ?";
 static const char sql_existing[] =
     "SELECT id, id_hash, dwelling_id, name FROM residents WHERE community_id = ?";
@@ -56,15 +57,17 @@ static const char sql_update[] =
     " volunteer_willing = ?, updated_at = ? WHERE id = ? AND community_id = ?";
 static const char sql_export[] =
     "SELECT r.name, r.gender, r.birth_date, r.id_number, r.phone, r.relation, r.residency,"
-    " r.skills, r.volunteer_willing, b.name, u.name, d.room FROM residents r"
+    " r.skills, r.volunteer_willing, b.name, u.name, d.room, c.name FROM residents r"
     " LEFT JOIN dwellings d ON d.id = r.dwelling_id"
     " LEFT JOIN buildings b ON b.id = d.building_id LEFT JOIN units u ON u.id = d.unit_id"
+    " LEFT JOIN compounds c ON c.id = b.compound_id"
     " WHERE r.community_id = ? ORDER BY r.id";
 
 /* ---- fields and headings ---- */
 
 enum field {
 	F_NAME,
+	F_COMPOUND,
 	F_GENDER,
 	F_BIRTH,
 	F_ID,
@@ -83,7 +86,7 @@ enum field {
 };
 
 static const char *const field_names[F_COUNT] = {
-    "name",    "gender",  "birth_date", "id_number", "phone",     "building",         "unit",
+    "name",    "compound", "gender",  "birth_date", "id_number", "phone",     "building",         "unit",
     "room",    "address", "relation",   "residency", "skills",    "volunteer_willing",
 };
 
@@ -98,6 +101,10 @@ static const struct {
     {F_NAME, "居民姓名"},
     {F_NAME, "name"},
     {F_NAME, "full name"},
+    {F_COMPOUND, "小区"},
+    {F_COMPOUND, "小区名称"},
+    {F_COMPOUND, "院落"},
+    {F_COMPOUND, "compound"},
     {F_GENDER, "性别"},
     {F_GENDER, "gender"},
     {F_GENDER, "sex"},
@@ -330,8 +337,11 @@ struct imp {
 	struct store *db;
 	int64_t community_id;
 	struct arena a;
-	struct smap dw;  /* "b\x1fu\x1fr" and "b\x1f*\x1fr" -> dwelling id, -1 ambiguous */
-	struct smap bld; /* "b" -> 1, known buildings */
+	/* "c\x1fb\x1fu\x1fr" -> dwelling id (-1: more than one), where c may
+	 * be "*" (any compound) and u "*" (any unit) */
+	struct smap dw;
+	struct smap bld; /* "c\x1fb" and "*\x1fb" -> 1, known buildings */
+	struct smap cmp; /* compound names -> 1 */
 	enum rio_encoding enc;
 	iconv_t cd;
 };
@@ -348,16 +358,20 @@ static int load_dwellings(struct imp *im, struct err *e)
 		const char *b = norm_part(&im->a, stmt_text(st, 1), stmt_len(st, 1), F_BUILDING);
 		const char *u = norm_part(&im->a, stmt_text(st, 2), stmt_len(st, 2), F_UNIT);
 		const char *r = norm_part(&im->a, stmt_text(st, 3), stmt_len(st, 3), F_ROOM);
-		bool had;
-		struct slot *sl;
-		smap_put(&im->bld, b, 1, NULL, NULL);
-		sl = smap_put(&im->dw, arena_printf(&im->a, "%s\x1f%s\x1f%s", b, u, r), id, NULL,
-		              &had);
-		if (had)
-			sl->v = -1; /* two buildings of the same name in two compounds */
-		sl = smap_put(&im->dw, arena_printf(&im->a, "%s\x1f*\x1f%s", b, r), id, NULL, &had);
-		if (had)
-			sl->v = -1;
+		const char *c = arena_strdup(&im->a, stmt_text(st, 4));
+		const char *cs[2] = {c, "*"}, *us[2] = {u, "*"};
+		smap_put(&im->cmp, c, 1, NULL, NULL);
+		smap_put(&im->bld, arena_printf(&im->a, "%s\x1f%s", c, b), 1, NULL, NULL);
+		smap_put(&im->bld, arena_printf(&im->a, "*\x1f%s", b), 1, NULL, NULL);
+		for (int i = 0; i < 2; i++)
+			for (int k = 0; k < 2; k++) {
+				bool had;
+				struct slot *sl = smap_put(
+				    &im->dw, arena_printf(&im->a, "%s\x1f%s\x1f%s\x1f%s", cs[i], b, us[k], r),
+				    id, NULL, &had);
+				if (had)
+					sl->v = -1; /* the same name in two compounds or units */
+			}
 	}
 	stmt_done(st);
 	return s < 0 ? -1 : 0;
@@ -365,8 +379,8 @@ static int load_dwellings(struct imp *im, struct err *e)
 
 /* Reads "3栋2单元1203", "3号楼2单元1203室", "3-2-1203" (a leading compound
  * name is skipped) into building, unit (may stay NULL) and room. */
-static bool split_address(struct arena *a, const char *s, const char **b, const char **u,
-                          const char **r)
+static bool split_address(struct arena *a, const char *s, const char **c, const char **b,
+                          const char **u, const char **r)
 {
 	static const char *const bsep[] = {"号楼", "栋", "幢", "#", "座", "-", NULL};
 	static const char *const usep[] = {"单元", "-", NULL};
@@ -374,6 +388,7 @@ static bool split_address(struct arena *a, const char *s, const char **b, const 
 	size_t d;
 	while (*p && !(*p >= '0' && *p <= '9'))
 		p++;
+	*c = p > s ? arena_strndup(a, s, (size_t)(p - s)) : NULL;
 	d = strspn(p, "0123456789");
 	if (!d)
 		return false;
@@ -405,15 +420,24 @@ static bool split_address(struct arena *a, const char *s, const char **b, const 
  * *out 0 when the row names none. */
 static int find_dwelling(struct imp *im, int64_t *out, const char *const *v, struct err *e)
 {
-	const char *b = v[F_BUILDING], *u = v[F_UNIT], *r = v[F_ROOM], *nb, *nu, *nr;
+	const char *c = v[F_COMPOUND], *b = v[F_BUILDING], *u = v[F_UNIT], *r = v[F_ROOM];
+	const char *nc, *nb, *nu, *nr;
 	struct slot *s;
 	*out = 0;
 	if (v[F_ADDRESS] && !b && !r) {
-		if (!split_address(&im->a, v[F_ADDRESS], &b, &u, &r))
+		const char *ac;
+		if (!split_address(&im->a, v[F_ADDRESS], &ac, &b, &u, &r))
 			return err_set(e, ERR_INVALID, "address",
 			               "cannot read building, unit and room from \"%s\" (write it as "
 			               "3栋2单元1203)",
 			               v[F_ADDRESS]);
+		if (!c && ac) {
+			size_t n = strlen(ac);
+			ac = trim(ac, &n);
+			ac = arena_strndup(&im->a, ac, n);
+			if (smap_get(&im->cmp, ac))
+				c = ac;
+		}
 	}
 	if (!b && !u && !r)
 		return 0;
@@ -421,22 +445,28 @@ static int find_dwelling(struct imp *im, int64_t *out, const char *const *v, str
 		return err_set(e, ERR_INVALID, "building", "the building is missing");
 	if (!r)
 		return err_set(e, ERR_INVALID, "room", "the room is missing");
+	if (c && !smap_get(&im->cmp, c))
+		return err_set(e, ERR_INVALID, "compound", "no compound %s in this community", c);
+	nc = c ? c : "*";
 	nb = norm_part(&im->a, b, strlen(b), F_BUILDING);
-	if (!smap_get(&im->bld, nb))
-		return err_set(e, ERR_INVALID, "building", "no building %s in this community", b);
+	if (!smap_get(&im->bld, arena_printf(&im->a, "%s\x1f%s", nc, nb)))
+		return err_set(e, ERR_INVALID, "building", "no building %s%s%s in this community",
+		               c ? c : "", c ? " " : "", b);
 	nr = norm_part(&im->a, r, strlen(r), F_ROOM);
 	nu = u ? norm_part(&im->a, u, strlen(u), F_UNIT) : "*";
-	s = smap_get(&im->dw, arena_printf(&im->a, "%s\x1f%s\x1f%s", nb, nu, nr));
+	s = smap_get(&im->dw, arena_printf(&im->a, "%s\x1f%s\x1f%s\x1f%s", nc, nb, nu, nr));
 	if (!s && u)
 		return err_set(e, ERR_INVALID, "room", "no room %s in unit %s of building %s", r, u, b);
 	if (!s)
 		return err_set(e, ERR_INVALID, "room", "no room %s in building %s", r, b);
 	if (s->v < 0 && u)
-		return err_set(e, ERR_INVALID, "building", "more than one building is called %s here",
+		return err_set(e, ERR_INVALID, "compound",
+		               "more than one compound has a building %s: give the compound (小区)",
 		               b);
 	if (s->v < 0)
 		return err_set(e, ERR_INVALID, "unit",
-		               "room %s is in more than one unit of building %s: give the unit", r, b);
+		               "room %s of building %s is in more than one unit%s: give the unit%s",
+		               r, b, c ? "" : " or compound", c ? "" : " and the compound (小区)");
 	*out = s->v;
 	return 0;
 }
@@ -1143,6 +1173,7 @@ out:
 	smap_free(&dns);
 	smap_free(&im.dw);
 	smap_free(&im.bld);
+	smap_free(&im.cmp);
 	arena_release(&im.a);
 	return rc;
 }
@@ -1173,7 +1204,7 @@ static const char *zh_residency(const char *s)
 }
 
 static const enum field export_fields[] = {
-    F_NAME,     F_GENDER,   F_BIRTH,     F_ID,     F_PHONE,     F_BUILDING,
+    F_NAME,     F_GENDER,   F_BIRTH,     F_ID,     F_PHONE,     F_COMPOUND, F_BUILDING,
     F_UNIT,     F_ROOM,     F_RELATION,  F_RESIDENCY, F_SKILLS, F_VOLUNTEER,
 };
 #define NEXPORT (sizeof(export_fields) / sizeof(export_fields[0]))
@@ -1195,13 +1226,14 @@ static int export_row(const char **v, struct stmt *st, bool unmask, struct arena
 	v[2] = arena_strdup(a, stmt_text(st, 2));
 	v[3] = !id ? "" : unmask ? id : mask_id_number(a, id, strlen(id));
 	v[4] = !ph ? "" : unmask ? ph : mask_phone(a, ph, strlen(ph));
-	v[5] = arena_strdup(a, stmt_text(st, 9));
-	v[6] = arena_strdup(a, stmt_text(st, 10));
-	v[7] = arena_strdup(a, stmt_text(st, 11));
-	v[8] = zh_relation(stmt_text(st, 5));
-	v[9] = zh_residency(stmt_text(st, 6));
-	v[10] = arena_strdup(a, stmt_text(st, 7));
-	v[11] = stmt_int(st, 8) ? "是" : "否";
+	v[5] = arena_strdup(a, stmt_text(st, 12));
+	v[6] = arena_strdup(a, stmt_text(st, 9));
+	v[7] = arena_strdup(a, stmt_text(st, 10));
+	v[8] = arena_strdup(a, stmt_text(st, 11));
+	v[9] = zh_relation(stmt_text(st, 5));
+	v[10] = zh_residency(stmt_text(st, 6));
+	v[11] = arena_strdup(a, stmt_text(st, 7));
+	v[12] = stmt_int(st, 8) ? "是" : "否";
 	return 0;
 }
 
