@@ -343,6 +343,7 @@ struct imp {
 	struct smap bld; /* "c\x1fb" and "*\x1fb" -> 1, known buildings */
 	struct smap cmp; /* compound names -> 1 */
 	enum rio_encoding enc;
+	bool converted; /* the whole file was converted to UTF-8 up front */
 	iconv_t cd;
 };
 
@@ -606,7 +607,7 @@ static const char *decode(struct imp *im, const char *s, size_t n)
 	size_t ol, il = n;
 	if (is_ascii(s, n))
 		return arena_strndup(&im->a, s, n);
-	if (im->enc == RIO_UTF8)
+	if (im->enc == RIO_UTF8 || im->converted)
 		return utf8_valid(s, n) ? arena_strndup(&im->a, s, n) : NULL;
 	out = o = arena_alloc(&im->a, 2 * n + 4);
 	ol = 2 * n + 3;
@@ -615,6 +616,26 @@ static const char *decode(struct imp *im, const char *s, size_t n)
 		return NULL;
 	*o = '\0';
 	return utf8_valid(out, (size_t)(o - out)) ? out : NULL;
+}
+
+/* Converts the whole file from GB18030 at once (one iconv call is much
+ * faster than one per cell); false when some byte is not GB18030, and then
+ * the cells are converted one by one, so that each bad one is reported. */
+static bool convert_all(struct imp *im, struct strbuf *out, const char *buf, size_t len)
+{
+	char *in = (char *)buf, *o;
+	size_t il = len, ol;
+	strbuf_grow(out, 2 * len + 16);
+	o = out->buf;
+	ol = out->alloc - 1;
+	iconv(im->cd, NULL, NULL, NULL, NULL);
+	if (iconv(im->cd, &in, &il, &o, &ol) == (size_t)-1 || il) {
+		strbuf_reset(out);
+		return false;
+	}
+	out->len = (size_t)(o - out->buf);
+	out->buf[out->len] = '\0';
+	return true;
 }
 
 /* ---- the mapping of columns ---- */
@@ -1056,6 +1077,7 @@ int resident_io_import(struct store *db, struct rio_report *rep, int64_t communi
 	const char *head[CSV_COLUMNS_MAX];
 	bool has[F_COUNT] = {0};
 	struct prow *rows = NULL;
+	struct strbuf conv = STRBUF_INIT;
 	size_t nrows = 0, total = 0, ncols;
 	int s, rc = -1;
 
@@ -1076,6 +1098,11 @@ int resident_io_import(struct store *db, struct rio_report *rep, int64_t communi
 	if (im.enc == RIO_GB18030 && (im.cd = iconv_open("UTF-8", "GB18030")) == (iconv_t)-1) {
 		err_set(e, ERR_INTERNAL, NULL, "iconv cannot convert GB18030 on this system");
 		goto out;
+	}
+	if (im.enc == RIO_GB18030 && (im.converted = convert_all(&im, &conv, buf, len))) {
+		buf = conv.buf;
+		len = conv.len;
+		csv_reader_init(&rd, buf, len);
 	}
 	/* count the rows first, for progress and the limit */
 	while ((s = csv_next(&rd, &rec, e)) == 1)
@@ -1168,6 +1195,7 @@ out:
 	if (im.cd != (iconv_t)-1)
 		iconv_close(im.cd);
 	csv_reader_release(&rd);
+	strbuf_release(&conv);
 	free(rows);
 	smap_free(&ids);
 	smap_free(&dns);
