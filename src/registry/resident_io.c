@@ -397,7 +397,8 @@ static bool split_address(struct arena *a, const char *s, const char **c, const 
 		if (!*q)
 			return false;
 		if (!strncmp(p + d, *q, strlen(*q))) {
-			*b = arena_strndup(a, p, d);
+			/* the name as written ("3号楼"), for messages */
+			*b = arena_strndup(a, p, d + (strcmp(*q, "-") ? strlen(*q) : 0));
 			p += d + strlen(*q);
 			break;
 		}
