@@ -28,6 +28,7 @@ import { roundsIndexView, roundsView, isStaff, isMember } from './views/rounds.j
 import { roundView } from './views/round.js';
 import { conversationsIndexView, conversationsView } from './views/conversations.js';
 import { conversationView } from './views/conversation.js';
+import { residentsIoIndexView, importView } from './views/import.js';
 
 const PILLARS = [
   {
@@ -47,6 +48,11 @@ const PILLARS = [
       /* Coverage and the grid to record visits on are for staff. */
       show: isStaff,
       active: (path) => path === '/visits' || /^\/communities\/\d+\/coverage(\/|$)/.test(path),
+    }, {
+      key: 'nav.residents_io', href: '#/residents-io', testid: 'nav-residents-io',
+      /* Import and export of the residents register: staff (export masked). */
+      show: isStaff,
+      active: (path) => path === '/residents-io' || /^\/communities\/\d+\/residents-io$/.test(path),
     }],
   },
   {
@@ -81,6 +87,8 @@ const ROUTES = [
   { pattern: /^\/conversations$/, view: conversationsIndexView },
   { pattern: /^\/communities\/(\d+)\/conversations$/, view: conversationsView },
   { pattern: /^\/communities\/(\d+)\/conversations\/(\d+)$/, view: conversationView },
+  { pattern: /^\/residents-io$/, view: residentsIoIndexView },
+  { pattern: /^\/communities\/(\d+)\/residents-io$/, view: importView },
 ];
 
 /* Where a signed-in user starts: staff at the communities they look after,
