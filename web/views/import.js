@@ -147,7 +147,7 @@ export async function importView(ctx) {
     field(t('rio.file'), file, t('rio.file.hint')),
     field(t('rio.encoding'), encoding),
     field(t('rio.map'), map, t('rio.map.hint')),
-    h('div', { class: 'field' }, dry, ' ', h('label', { for: dryId }, t('rio.dry'))),
+    h('div', { class: 'field rio-check' }, dry, h('label', { for: dryId }, t('rio.dry'))),
     error, submit, bar, status, report);
 
   /* ---- export ---- */
@@ -182,7 +182,7 @@ export async function importView(ctx) {
     h('h2', null, t('rio.export')),
     h('p', { class: 'muted' }, t('rio.export.intro')),
     field(t('rio.format'), format),
-    changer && h('div', { class: 'field' }, unmask, ' ', h('label', { for: unmaskId }, t('rio.unmask'))),
+    changer && h('div', { class: 'field rio-check' }, unmask, h('label', { for: unmaskId }, t('rio.unmask'))),
     exError,
     h('button', { type: 'submit', dataset: { testid: 'rio-export-submit' } }, t('rio.download')));
 
