@@ -4,7 +4,7 @@
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := libmicrohttpd jansson libsodium sqlite3 libpq libqrencode
+PKGS := libmicrohttpd jansson libsodium sqlite3 libpq libqrencode xlsxwriter
 
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
@@ -116,6 +116,7 @@ bench: deps-bench build/linli
 	@bash bench/run.sh
 	@bash bench/opinion.sh
 	@if [ -f bench/budget.sh ]; then bash bench/budget.sh; fi
+	@bash bench/import.sh
 
 clean:
 	rm -rf build

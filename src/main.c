@@ -13,6 +13,7 @@
 #include "core/timeutil.h"
 #include "demo.h"
 #include "registry/resident.h"
+#include "registry/resident_io.h"
 #include "registry/structure.h"
 #include "routes.h"
 #include "voice/conversation.h"
@@ -59,6 +60,8 @@ static const char usage_main[] =
 	"  pb FILE.pb [--rule greedy|mes]         allocate a participatory budget (Pabulib file)\n"
 	"  round import FILE.pb --community ID [--title TEXT]  a Pabulib election as a closed round\n"
 	"  opinion DIR                            opinion groups of a Pol.is conversation export\n"
+	"  import residents FILE --community ID [--dry-run] [--map ...]  residents from CSV\n"
+	"  export residents --community ID --format csv|xlsx -o FILE [--unmasked]\n"
 	"\n"
 	"Every command takes --help.  Environment: LINLI_DB (default linli.db),\n"
 	"LINLI_LISTEN (127.0.0.1:8080), LINLI_WEB (web), LINLI_RATE_LIMIT (requests\n"
@@ -329,6 +332,34 @@ static int keyring_open(struct seal_keyring **out, struct store *db, const struc
 		return -1;
 	log_info("created the key file %s: back it up, apart from the database", path);
 	return 0;
+}
+
+/* For `linli import|export residents` (resident_io.h): the database, migrated,
+ * and the key file, loaded for the register. */
+static struct seal_keyring *io_keyring;
+
+static struct store *io_open_db(const char *path, struct err *e)
+{
+	struct opts o = { 0 };
+	struct store *db;
+	o.db = path ? path : env_or("LINLI_DB", "linli.db");
+	o.synchronous = env_or("LINLI_SYNCHRONOUS", "full");
+	if (!(db = open_db(&o, e)))
+		return NULL;
+	if (keyring_open(&io_keyring, db, &o, e) < 0) {
+		store_close(db);
+		return NULL;
+	}
+	resident_set_keyring(io_keyring);
+	return db;
+}
+
+static void io_close_db(struct store *db)
+{
+	store_close(db);
+	resident_set_keyring(NULL);
+	seal_keyring_free(io_keyring);
+	io_keyring = NULL;
 }
 
 static int has_accounts(struct store *db, struct err *e)
@@ -673,6 +704,10 @@ int main(int argc, char **argv)
 		return pb_cli_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "opinion"))
 		return opinion_cli_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "import") || !strcmp(cmd, "export")) {
+		static const struct rio_cli_env env = { io_open_db, io_close_db };
+		return resident_io_cli(argc - 1, argv + 1, &env);
+	}
 	const char *help = !strcmp(cmd, "serve")                              ? usage_serve
 			   : !strcmp(cmd, "init")                             ? usage_init
 			   : !strcmp(cmd, "user")                             ? usage_user

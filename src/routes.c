@@ -9,6 +9,7 @@
 #include "registry/org.h"
 #include "registry/ownership.h"
 #include "registry/resident.h"
+#include "registry/resident_io.h"
 #include "registry/visit.h"
 #include "registry/invite.h"
 #include "registry/care.h"
@@ -27,6 +28,7 @@ const struct route_table *const all_route_tables[] = {
 	&invite_routes,
 	&topic_routes,
 	&care_routes,
+	&resident_io_routes,
 };
 const size_t all_route_tables_n = sizeof(all_route_tables) / sizeof(all_route_tables[0]);
 

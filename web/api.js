@@ -103,3 +103,41 @@ export function errorText(err) {
   if (err.serverMessage && code !== 'network') s += ` — ${err.serverMessage}`;
   return s;
 }
+
+/*
+ * upload(path, file, type) -> parsed JSON: a file as the body (the residents
+ * import), not JSON, with the CSRF token like every state-changing call.
+ * download(path) -> Blob (an export). Both throw ApiError like request().
+ */
+async function fileFetch(method, path, body, type) {
+  const init = { method, credentials: 'same-origin', cache: 'no-store', headers: {} };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = type;
+    init.body = body;
+    if (csrfToken) init.headers['X-CSRF-Token'] = csrfToken;
+  }
+  let res;
+  try {
+    res = await fetch(path, init);
+  } catch {
+    throw new ApiError(0, 'network', '', '');
+  }
+  if (!res.ok) {
+    let e = {};
+    try { e = (await res.json()).error || {}; } catch { e = {}; }
+    const err = new ApiError(res.status, e.code || `http_${res.status}`, e.message, e.field);
+    if (res.status === 401) for (const fn of unauthorizedListeners) fn(err);
+    throw err;
+  }
+  return res;
+}
+
+export async function upload(path, file, type) {
+  const res = await fileFetch('POST', path, file, type || 'text/csv');
+  return res.json();
+}
+
+export async function download(path) {
+  const res = await fileFetch('GET', path);
+  return res.blob();
+}

@@ -35,6 +35,7 @@ import { meView, isResident } from './views/me.js';
 import { topicsIndexView, topicsView } from './views/topics.js';
 import { topicView } from './views/topic.js';
 import { careIndexView, careView, careResidentView, careTagsView } from './views/care.js';
+import { residentsIoIndexView, importView } from './views/import.js';
 
 const PILLARS = [
   {
@@ -69,6 +70,10 @@ const PILLARS = [
          are not sensitive). */
       show: (u) => isStaff(u) || ((u && u.grants) || []).some((g) => g.role === 'volunteer'),
       active: (path) => path === '/care' || /^\/communities\/\d+\/care(\/|$)/.test(path),
+      key: 'nav.residents_io', href: '#/residents-io', testid: 'nav-residents-io',
+      /* Import and export of the residents register: staff (export masked). */
+      show: isStaff,
+      active: (path) => path === '/residents-io' || /^\/communities\/\d+\/residents-io$/.test(path),
     }],
   },
   {
@@ -122,6 +127,8 @@ const ROUTES = [
   { pattern: /^\/communities\/(\d+)\/care$/, view: careView },
   { pattern: /^\/communities\/(\d+)\/care\/tags$/, view: careTagsView },
   { pattern: /^\/communities\/(\d+)\/care\/residents\/(\d+)$/, view: careResidentView },
+  { pattern: /^\/residents-io$/, view: residentsIoIndexView },
+  { pattern: /^\/communities\/(\d+)\/residents-io$/, view: importView },
 ];
 
 /* Where a signed-in user starts: staff at the communities they look after,

@@ -25,6 +25,7 @@
 
 enum {
 	HTTP_BODY_MAX = 64 * 1024,     /* 413 above */
+	HTTP_UPLOAD_MAX = 20 * 1024 * 1024, /* 413 above, for ROUTE_UPLOAD routes only */
 	HTTP_HEADER_MAX = 16 * 1024,   /* all request headers together */
 	HTTP_MAX_PARAMS = 4,           /* path parameters per route */
 	HTTP_PATH_MAX = 1024,          /* longer paths are 400 */
@@ -39,6 +40,8 @@ typedef void (*http_handler)(struct req *r);
 enum route_flags {
 	ROUTE_PUBLIC = 1 << 0,   /* no session needed */
 	ROUTE_LOOPBACK = 1 << 1, /* only clients on 127.0.0.0/8 or ::1 */
+	ROUTE_UPLOAD = 1 << 2,   /* a file: body up to HTTP_UPLOAD_MAX of any
+				    type (the handler checks Content-Type) */
 };
 
 struct route {

@@ -46,6 +46,7 @@ struct conn_req {
 	char *body;
 	size_t body_len, body_cap;
 	bool too_large;
+	size_t body_max; /* HTTP_BODY_MAX, or HTTP_UPLOAD_MAX for ROUTE_UPLOAD */
 	bool answered; /* a reply was queued early (first call) */
 };
 
@@ -318,7 +319,7 @@ static void route_request(struct conn_req *cr)
 			return reply_error(r, ERR_FORBIDDEN, "X-CSRF-Token",
 					   "missing or wrong CSRF token");
 	}
-	if (r->body_len) {
+	if (r->body_len && !(r->route->flags & ROUTE_UPLOAD)) {
 		const char *ct = http_header(r, "Content-Type");
 		if (!ct || strncasecmp(ct, "application/json", 16) ||
 		    (ct[16] && ct[16] != ';' && ct[16] != ' '))
@@ -396,6 +397,19 @@ static void forwarded_ip(struct MHD_Connection *c, char *out, size_t n)
 		snprintf(out, n, "%s", last);
 }
 
+/* The body limit of the route method and url lead to (looked up on the
+ * first call, before any of the body is read). */
+static size_t body_limit(const char *method, const char *url)
+{
+	const struct route *rt;
+	int64_t params[HTTP_MAX_PARAMS];
+	int np = 0;
+	if (router_match(&router, method, url, strlen(url), &rt, params, &np) == ROUTER_FOUND &&
+	    (rt->flags & ROUTE_UPLOAD))
+		return HTTP_UPLOAD_MAX;
+	return HTTP_BODY_MAX;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version,
 				  const char *upload, size_t *upload_size, void **con_cls)
@@ -423,6 +437,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (config->trust_proxy)
 			forwarded_ip(c, r->ip, sizeof(r->ip));
 		MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &h);
+		cr->body_max = body_limit(method, url);
 		if (h.transfer_encoding && h.content_length) {
 			reply_error(r, ERR_BAD_REQUEST, "Transfer-Encoding",
 				    "both Content-Length and Transfer-Encoding; refused");
@@ -440,7 +455,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			int64_t n;
 			if (cl && (!parse_int64(cl, strlen(cl), &n) || n < 0))
 				reply_error(r, ERR_BAD_REQUEST, "Content-Length", "bad Content-Length");
-			else if (cl && n > HTTP_BODY_MAX)
+			else if (cl && (uint64_t)n > cr->body_max)
 				reply_error(r, ERR_TOO_LARGE, NULL, "the request body is too large");
 			else
 				return MHD_YES;
@@ -453,7 +468,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_size = 0;
 		if (cr->answered || cr->too_large)
 			return MHD_YES;
-		if (cr->body_len + n > HTTP_BODY_MAX) {
+		if (cr->body_len + n > cr->body_max) {
 			cr->too_large = true;
 			return MHD_YES;
 		}

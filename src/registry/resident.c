@@ -406,6 +406,38 @@ fail:
 	return -1;
 }
 
+int resident_check(struct resident_input *out, const struct resident_input *in, struct arena *a,
+                   struct err *e)
+{
+	struct row r = {
+	    .dwelling_id = in->dwelling_id,
+	    .name = in->name,
+	    .gender = nz(in->gender),
+	    .birth_date = nz(in->birth_date),
+	    .id_number = nz(in->id_number),
+	    .phone = nz(in->phone),
+	    .relation = in->relation ? in->relation : "other",
+	    .residency = in->residency ? in->residency : "huji",
+	    .skills = nz(in->skills),
+	    .volunteer = in->volunteer_willing == 1,
+	};
+	if (check_row(&r, a, e) < 0)
+		return -1;
+	*out = (struct resident_input){
+	    .name = r.name,
+	    .gender = r.gender,
+	    .birth_date = r.birth_date,
+	    .id_number = r.id_number,
+	    .phone = r.phone,
+	    .relation = r.relation,
+	    .residency = r.residency,
+	    .skills = r.skills,
+	    .dwelling_id = r.dwelling_id,
+	    .volunteer_willing = r.volunteer ? 1 : 0,
+	};
+	return 0;
+}
+
 static json_t *row_json(int64_t id, const struct row *r, const int64_t *times, bool unmask,
                         struct arena *a)
 {

@@ -82,6 +82,24 @@ int resident_any(struct store *db, bool *out, struct err *e);
 bool resident_relation_ok(const char *s);
 bool resident_residency_ok(const char *s);
 
+/*
+ * Checks in exactly as resident_add() would (the same rules, the same
+ * defaults: relation "other", residency "huji", not a volunteer) without
+ * touching the database, and writes the row as it would be stored into
+ * *out: the ID number normalised (18 characters), the phone as 11 digits,
+ * gender and birth date taken from the ID number, "" fields as NULL.
+ * dwelling_id is copied, not checked.  Strings of *out are in a (or
+ * borrowed from in).  Returns 0, or -1 with e set to ERR_INVALID naming the
+ * field (for importers that report every bad row).
+ */
+int resident_check(struct resident_input *out, const struct resident_input *in, struct arena *a,
+                   struct err *e);
+
+/* The contexts of the sealed columns (seal.h), for code of this folder that
+ * reads or writes the residents table in bulk (resident_io.c). */
+#define RESIDENT_SEAL_ID    "resident.id_number"
+#define RESIDENT_SEAL_PHONE "resident.phone"
+
 int resident_add(struct store *db, int64_t *out, int64_t community_id,
                  const struct resident_input *in, struct err *e);
 /* All or nothing: every field is checked before anything is written. */
