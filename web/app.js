@@ -28,6 +28,8 @@ import { roundsIndexView, roundsView, isStaff, isMember } from './views/rounds.j
 import { roundView } from './views/round.js';
 import { conversationsIndexView, conversationsView } from './views/conversations.js';
 import { conversationView } from './views/conversation.js';
+import { votesIndexView, votesView, voteView } from './views/votes.js';
+import { noticesIndexView, noticesView, noticeView } from './views/notices.js';
 
 const PILLARS = [
   {
@@ -60,6 +62,15 @@ const PILLARS = [
       key: 'nav.conversations', href: '#/conversations', testid: 'nav-conversations',
       show: isMember,
       active: (path) => path === '/conversations' || /^\/communities\/\d+\/conversations(\/|$)/.test(path),
+    }, {
+      key: 'nav.votes', href: '#/votes', testid: 'nav-votes',
+      /* Owners vote through their resident accounts; staff run the votes. */
+      show: isMember,
+      active: (path) => path === '/votes' || /^\/communities\/\d+\/votes(\/|$)/.test(path),
+    }, {
+      key: 'nav.notices', href: '#/notices', testid: 'nav-notices',
+      show: isMember,
+      active: (path) => path === '/notices' || /^\/communities\/\d+\/notices(\/|$)/.test(path),
     }],
   },
 ];
@@ -81,6 +92,12 @@ const ROUTES = [
   { pattern: /^\/conversations$/, view: conversationsIndexView },
   { pattern: /^\/communities\/(\d+)\/conversations$/, view: conversationsView },
   { pattern: /^\/communities\/(\d+)\/conversations\/(\d+)$/, view: conversationView },
+  { pattern: /^\/votes$/, view: votesIndexView },
+  { pattern: /^\/communities\/(\d+)\/votes$/, view: votesView },
+  { pattern: /^\/communities\/(\d+)\/votes\/(\d+)$/, view: voteView },
+  { pattern: /^\/notices$/, view: noticesIndexView },
+  { pattern: /^\/communities\/(\d+)\/notices$/, view: noticesView },
+  { pattern: /^\/communities\/(\d+)\/notices\/(\d+)$/, view: noticeView },
 ];
 
 /* Where a signed-in user starts: staff at the communities they look after,
