@@ -275,7 +275,7 @@ static int freeze(struct store *db, const struct ownervote_info *v, struct err *
 	int rc = -1;
 
 	arena_init(&a);
-	if (ownership_electorate(db, &a, v->community_id, v->scope, v->scope_id, &u, &n, e) < 0)
+	if (ownership_electorate_named(db, &a, v->community_id, v->scope, v->scope_id, &u, &n, e) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		struct stmt *st = store_prepare(db, sql_dwelling_add, e);

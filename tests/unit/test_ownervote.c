@@ -95,6 +95,52 @@ static int group_teardown(void **state)
 	return 0;
 }
 
+/*
+ * The register: one building of 8 dwellings (2 floors × 4 rooms, areas
+ * 80.00 .. 87.00 m² by room), four residents; owner[0] owns dwellings 0-2,
+ * owner[1..3] one each (3, 4, 5), the developer 6 and 7 (unsold).
+ */
+static int ownervote_fixture(struct store *db, int64_t community, int64_t *building, int64_t *dw,
+			     size_t ndw, int64_t *owner, const char *const *names, size_t nowners,
+			     struct err *e)
+{
+	int64_t compound, units, dwellings, oid;
+	struct layout l = {.units = 1, .floors = 2, .rooms_per_floor = 4, .area = 8000,
+			   .first_floor = 1};
+	struct ownership_actor who = {1, "test", NULL};
+	struct stmt *st;
+	size_t k = 0;
+
+	if (structure_compound_add(db, &compound, community, "梅园小区", 0, NULL, e) < 0 ||
+	    structure_building_add(db, building, community, compound, "1栋", 0, e) < 0 ||
+	    structure_layout(db, community, *building, &l, &units, &dwellings, e) < 0)
+		return -1;
+	if (!(st = store_prepare(db, "SELECT id FROM dwellings WHERE building_id = ? ORDER BY id", e)))
+		return -1;
+	stmt_bind_int(st, 1, *building);
+	while (k < ndw && stmt_step(st, e) == STORE_ROW)
+		dw[k++] = stmt_int(st, 0);
+	stmt_done(st);
+	for (size_t i = 0; i < ndw; i++)
+		if (ownership_area_set(db, community, dw[i], "register", 8000 + 100 * (int64_t)i, NULL,
+				       &who, e) < 0)
+			return -1;
+	for (size_t i = 0; i < nowners; i++) {
+		struct resident_input in = {.name = names[i], .gender = i % 2 ? "female" : "male",
+					    .relation = "householder", .residency = "huji",
+					    .dwelling_id = dw[i < 1 ? 0 : i + 2], .volunteer_willing = -1};
+		if (resident_add(db, &owner[i], community, &in, e) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < ndw; i++) {
+		int64_t who_owns = i < 3 ? owner[0] : i < 6 ? owner[i - 2] : 0;
+		if (ownership_owner_add(db, &oid, community, dw[i], who_owns, who_owns == 0, NULL, &who,
+					e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* The building, its dwellings and owners are made by the first test. */
 static void test_setup_register(void **state)
 {
