@@ -7,6 +7,7 @@
 #include "auth/auth_http.h"
 #include "registry/structure_http.h"
 #include "registry/org.h"
+#include "registry/ownership.h"
 #include "registry/resident.h"
 #include "registry/visit.h"
 #include "voice/voice_http.h"
@@ -22,6 +23,7 @@ const struct route_table *const all_route_tables[] = {
 	&resident_routes,
 	&ownervote_routes,
 	&notice_routes,
+	&ownership_routes,
 };
 const size_t all_route_tables_n = sizeof(all_route_tables) / sizeof(all_route_tables[0]);
 
@@ -52,6 +54,7 @@ const struct migration *all_migrations(size_t *n)
 			{ resident_migrations, resident_migrations_n },
 			{ ownervote_migrations, ownervote_migrations_n },
 			{ notice_migrations, notice_migrations_n },
+			{ ownership_migrations, ownership_migrations_n },
 		};
 		for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
 			nall += parts[i].n;

@@ -30,6 +30,7 @@ import { conversationsIndexView, conversationsView } from './views/conversations
 import { conversationView } from './views/conversation.js';
 import { votesIndexView, votesView, voteView } from './views/votes.js';
 import { noticesIndexView, noticesView, noticeView } from './views/notices.js';
+import { ownersView } from './views/owners.js';
 
 const PILLARS = [
   {
@@ -98,6 +99,7 @@ const ROUTES = [
   { pattern: /^\/notices$/, view: noticesIndexView },
   { pattern: /^\/communities\/(\d+)\/notices$/, view: noticesView },
   { pattern: /^\/communities\/(\d+)\/notices\/(\d+)$/, view: noticeView },
+  { pattern: /^\/communities\/(\d+)\/buildings\/(\d+)\/owners$/, view: ownersView },
 ];
 
 /* Where a signed-in user starts: staff at the communities they look after,

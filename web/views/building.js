@@ -48,7 +48,10 @@ export async function buildingView(ctx) {
       dwellings: formatInt(allDwellings.length), area: areaText(totalArea),
     })),
     units.length > 0 && h('p', { class: 'no-print' },
-      h('button', { type: 'button', class: 'secondary', onclick: () => window.print() }, t('building.print'))));
+      h('button', { type: 'button', class: 'secondary', onclick: () => window.print() }, t('building.print')),
+      ' ',
+      h('a', { href: `#/communities/${cid}/buildings/${bid}/owners`, dataset: { testid: 'owners-link' } },
+        t('building.owners_link'))));
 
   if (units.length === 0) {
     section.append(h('p', { class: 'muted', dataset: { testid: 'building-empty' } }, t('building.empty')));
