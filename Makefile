@@ -4,7 +4,7 @@
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := libmicrohttpd jansson libsodium sqlite3 libpq
+PKGS := libmicrohttpd jansson libsodium sqlite3 libpq libqrencode
 
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))

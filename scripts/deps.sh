@@ -7,7 +7,7 @@
 set -euo pipefail
 group=${1:-build}
 
-build_pkgs=(gcc make pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev)
+build_pkgs=(gcc make pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev libqrencode-dev)
 test_pkgs=(libcmocka-dev clang libclang-rt-14-dev chromium fonts-wqy-microhei sqlite3 postgresql)
 bench_pkgs=(wrk nginx-light curl python3-numpy python3-sklearn postgresql)
 

@@ -10,6 +10,7 @@
 #include "registry/ownership.h"
 #include "registry/resident.h"
 #include "registry/visit.h"
+#include "registry/invite.h"
 #include "voice/voice_http.h"
 
 const struct route_table *const all_route_tables[] = {
@@ -24,6 +25,7 @@ const struct route_table *const all_route_tables[] = {
 	&ownervote_routes,
 	&notice_routes,
 	&ownership_routes,
+	&invite_routes,
 };
 const size_t all_route_tables_n = sizeof(all_route_tables) / sizeof(all_route_tables[0]);
 
@@ -34,6 +36,7 @@ const size_t all_route_tables_n = sizeof(all_route_tables) / sizeof(all_route_ta
 #include "voice/round.h"
 #include "voice/ownervote.h"
 #include "voice/notice.h"
+#include "registry/account.h"
 
 static struct migration *all;
 static size_t nall;
@@ -55,6 +58,8 @@ const struct migration *all_migrations(size_t *n)
 			{ ownervote_migrations, ownervote_migrations_n },
 			{ notice_migrations, notice_migrations_n },
 			{ ownership_migrations, ownership_migrations_n },
+			{ account_migrations, account_migrations_n },
+			{ invite_migrations, invite_migrations_n },
 		};
 		for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
 			nall += parts[i].n;

@@ -31,6 +31,9 @@ import { conversationView } from './views/conversation.js';
 import { votesIndexView, votesView, voteView } from './views/votes.js';
 import { noticesIndexView, noticesView, noticeView } from './views/notices.js';
 import { ownersView } from './views/owners.js';
+import { invitesIndexView, communityInvitesView, buildingInvitesView, correctionsView, canIssue } from './views/invite.js';
+import { claimView } from './views/claim.js';
+import { meView, isResident } from './views/me.js';
 
 const PILLARS = [
   {
@@ -50,6 +53,16 @@ const PILLARS = [
       /* Coverage and the grid to record visits on are for staff. */
       show: isStaff,
       active: (path) => path === '/visits' || /^\/communities\/\d+\/coverage(\/|$)/.test(path),
+    }, {
+      key: 'nav.invites', href: '#/invites', testid: 'nav-invites',
+      /* Issuing accounts is for those who change the community. */
+      show: canIssue,
+      active: (path) => path === '/invites' || /^\/communities\/\d+\/(invites|corrections|buildings\/\d+\/invites)$/.test(path),
+    }, {
+      key: 'nav.me', href: '#/me', testid: 'nav-me',
+      /* A resident's own household. */
+      show: isResident,
+      active: (path) => path === '/me',
     }],
   },
   {
@@ -100,6 +113,12 @@ const ROUTES = [
   { pattern: /^\/communities\/(\d+)\/notices$/, view: noticesView },
   { pattern: /^\/communities\/(\d+)\/notices\/(\d+)$/, view: noticeView },
   { pattern: /^\/communities\/(\d+)\/buildings\/(\d+)\/owners$/, view: ownersView },
+  { pattern: /^\/invites$/, view: invitesIndexView },
+  { pattern: /^\/communities\/(\d+)\/invites$/, view: communityInvitesView },
+  { pattern: /^\/communities\/(\d+)\/buildings\/(\d+)\/invites$/, view: buildingInvitesView },
+  { pattern: /^\/communities\/(\d+)\/corrections$/, view: correctionsView },
+  { pattern: /^\/claim(?:\/[^/]*)?$/, view: claimView, public: true },
+  { pattern: /^\/me$/, view: meView },
 ];
 
 /* Where a signed-in user starts: staff at the communities they look after,

@@ -7,6 +7,7 @@
 #include "core/timeutil.h"
 #include "core/utf8.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <semaphore.h>
@@ -366,6 +367,83 @@ int auth_grant(struct store *db, int64_t user_id, const struct grant *g, const c
 fail:
 	store_rollback(db);
 	return -1;
+}
+
+/* ---- accounts inside the caller's transaction (see auth.h) ---- */
+
+_Static_assert(AUTH_HASH_MAX == crypto_pwhash_STRBYTES, "AUTH_HASH_MAX");
+
+int auth_password_hash(char out[AUTH_HASH_MAX], const char *password, struct err *e)
+{
+	if (auth_check_password(password, e) < 0)
+		return -1;
+	return hash_password(out, password, e);
+}
+
+int auth_user_add_hashed(struct store *db, int64_t *out, const char *username,
+			 const char *display_name, const char *hash, const char *actor,
+			 struct err *e)
+{
+	struct stmt *st;
+	int rc;
+
+	assert(store_in_tx(db));
+	if (auth_check_username(username, e) < 0)
+		return -1;
+	if (!display_name || !*display_name)
+		display_name = username;
+	if (!utf8_valid(display_name, strlen(display_name)) ||
+	    utf8_count(display_name, strlen(display_name)) > 64)
+		return err_set(e, ERR_INVALID, "display_name", "display name must be UTF-8, at most 64 characters");
+	if (!(st = store_prepare(db, sql_user_insert, e)))
+		return -1;
+	stmt_bind_text(st, 1, username, SIZE_MAX);
+	stmt_bind_text(st, 2, display_name, SIZE_MAX);
+	stmt_bind_text(st, 3, hash, SIZE_MAX);
+	stmt_bind_int(st, 4, time_now());
+	rc = stmt_step(st, e);
+	if (rc == STORE_ROW)
+		*out = stmt_int(st, 0);
+	stmt_done(st);
+	if (rc != STORE_ROW) {
+		if (e->code == ERR_CONFLICT) {
+			err_clear(e);
+			err_set(e, ERR_CONFLICT, "username", "username %s is taken", username);
+		} else if (rc == STORE_DONE) {
+			err_set(e, ERR_INTERNAL, NULL, "insert returned no id");
+		}
+		return -1;
+	}
+	return audit_append(db, 0, actor, "user.add", username, 0, NULL, NULL, e);
+}
+
+int auth_grant_in_tx(struct store *db, int64_t user_id, const struct grant *g, const char *actor,
+		     struct err *e)
+{
+	struct stmt *st;
+	char subject[96], detail[128];
+
+	assert(store_in_tx(db));
+	if (!role_scope_ok(g->role, g->scope))
+		return err_set(e, ERR_INVALID, "scope", "role %s cannot be granted over a %s",
+			       role_name(g->role), scope_name(g->scope));
+	if (!(st = store_prepare(db, sql_grant_insert, e)))
+		return -1;
+	stmt_bind_int(st, 1, user_id);
+	stmt_bind_text(st, 2, role_name(g->role), SIZE_MAX);
+	stmt_bind_text(st, 3, scope_name(g->scope), SIZE_MAX);
+	stmt_bind_int(st, 4, g->scope_id);
+	if (g->community_id)
+		stmt_bind_int(st, 5, g->community_id);
+	if (g->street_id)
+		stmt_bind_int(st, 6, g->street_id);
+	stmt_bind_int(st, 7, time_now());
+	if (stmt_exec(st, e) < 0)
+		return -1;
+	snprintf(subject, sizeof(subject), "user:%lld", (long long)user_id);
+	snprintf(detail, sizeof(detail), "%s %s:%lld", role_name(g->role), scope_name(g->scope),
+		 (long long)g->scope_id);
+	return audit_append(db, 0, actor, "grant.add", subject, g->community_id, NULL, detail, e);
 }
 
 /* ---- sessions ---- */

@@ -122,6 +122,28 @@ int auth_user_passwd(struct store *db, const char *username,
 int auth_grant(struct store *db, int64_t user_id, const struct grant *g,
 	       const char *actor, struct err *e);
 
+/* ---- accounts made inside another module's transaction ----
+ * (registry/invite.c: a resident claiming an invitation gets a user, a
+ * grant and the link to their record in one transaction).  The password is
+ * hashed first, outside any transaction, so that argon2id never runs while
+ * the write lock is held. */
+
+enum { AUTH_HASH_MAX = 128 }; /* libsodium's crypto_pwhash_STRBYTES */
+
+/* Checks the password's length and hashes it (argon2id, in the semaphore). */
+int auth_password_hash(char out[AUTH_HASH_MAX], const char *password, struct err *e);
+
+/* auth_user_add() with a hash from auth_password_hash(), written inside the
+ * caller's open transaction (asserted), which the caller commits or rolls
+ * back.  ERR_CONFLICT (field "username") when the name is taken. */
+int auth_user_add_hashed(struct store *db, int64_t *out, const char *username,
+			 const char *display_name, const char *hash, const char *actor,
+			 struct err *e);
+
+/* auth_grant() inside the caller's open transaction (asserted). */
+int auth_grant_in_tx(struct store *db, int64_t user_id, const struct grant *g,
+		     const char *actor, struct err *e);
+
 /* ---- sessions ---- */
 
 struct session_new {
