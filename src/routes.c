@@ -20,6 +20,7 @@ const struct route_table *const all_route_tables[] = {
 	&round_routes,
 	&conversation_routes,
 	&resident_routes,
+	&survey_routes,
 };
 const size_t all_route_tables_n = sizeof(all_route_tables) / sizeof(all_route_tables[0]);
 
@@ -28,6 +29,7 @@ const size_t all_route_tables_n = sizeof(all_route_tables) / sizeof(all_route_ta
 #include "registry/structure.h"
 #include "voice/conversation.h"
 #include "voice/round.h"
+#include "voice/survey.h"
 
 static struct migration *all;
 static size_t nall;
@@ -46,6 +48,7 @@ const struct migration *all_migrations(size_t *n)
 			{ round_migrations, round_migrations_n },
 			{ conversation_migrations, conversation_migrations_n },
 			{ resident_migrations, resident_migrations_n },
+			{ survey_migrations, survey_migrations_n },
 		};
 		for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
 			nall += parts[i].n;
