@@ -17,7 +17,8 @@
  * presents the change token handed out with the first answer (the browser
  * keeps it); the database holds only its hash (BLAKE2b).  A named survey stores
  * the user id on the response, and an answer is changed by simply answering
- * again.  Caveat: the storage engine's physical row order is not controlled
+ * again.  The token is a bearer secret: whoever holds it may change that
+ * answer (nothing else ties the answer to a person).  Caveat: the storage engine's physical row order is not controlled
  * here; someone reading the raw database file while only a few people
  * answer could still guess a link from it.
  *
