@@ -28,6 +28,8 @@ import { roundsIndexView, roundsView, isStaff, isMember } from './views/rounds.j
 import { roundView } from './views/round.js';
 import { conversationsIndexView, conversationsView } from './views/conversations.js';
 import { conversationView } from './views/conversation.js';
+import { surveysIndexView, surveysView } from './views/surveys.js';
+import { surveyView } from './views/survey.js';
 
 const PILLARS = [
   {
@@ -60,6 +62,10 @@ const PILLARS = [
       key: 'nav.conversations', href: '#/conversations', testid: 'nav-conversations',
       show: isMember,
       active: (path) => path === '/conversations' || /^\/communities\/\d+\/conversations(\/|$)/.test(path),
+    }, {
+      key: 'nav.surveys', href: '#/surveys', testid: 'nav-surveys',
+      show: isMember,
+      active: (path) => path === '/surveys' || /^\/communities\/\d+\/surveys(\/|$)/.test(path),
     }],
   },
 ];
@@ -81,6 +87,9 @@ const ROUTES = [
   { pattern: /^\/conversations$/, view: conversationsIndexView },
   { pattern: /^\/communities\/(\d+)\/conversations$/, view: conversationsView },
   { pattern: /^\/communities\/(\d+)\/conversations\/(\d+)$/, view: conversationView },
+  { pattern: /^\/surveys$/, view: surveysIndexView },
+  { pattern: /^\/communities\/(\d+)\/surveys$/, view: surveysView },
+  { pattern: /^\/communities\/(\d+)\/surveys\/(\d+)$/, view: surveyView },
 ];
 
 /* Where a signed-in user starts: staff at the communities they look after,
