@@ -79,6 +79,7 @@ export async function surveyView(ctx) {
       return h('p', { class: 'muted', dataset: { testid: 'survey-answered-elsewhere' } }, t('survey.anon_no_token'));
     }
     const mine = new Map((d.my_answers || []).map((a) => [a.question, a]));
+    let answered = d.answered;
     const readers = [];
     const blocks = d.questions.map((q, i) => {
       const prev = mine.get(q.id) || {};
@@ -121,9 +122,11 @@ export async function surveyView(ctx) {
       error.textContent = '';
       status.textContent = '';
       const body = { answers: readers.map((r) => r()).filter(Boolean) };
-      if (token && d.answered) body.change_token = token;
+      const tok = d.anonymous ? localStorage.getItem(tokenKey(sid)) : null;
+      if (tok && answered) body.change_token = tok;
       try {
         const r = await request('PUT', `${base}/answer`, body);
+        answered = true;
         if (r.change_token) localStorage.setItem(tokenKey(sid), r.change_token);
         status.textContent = t('survey.thanks');
       } catch (err) {

@@ -116,7 +116,7 @@ function questionEditor(onRemove) {
     h('legend', null, t('survey.question')),
     labelled(t('survey.f.kind'), kind),
     labelled(t('survey.f.text'), text),
-    h('div', { class: 'field' }, h('label', { for: reqId }, required, ' ', t('survey.f.required'))),
+    h('div', { class: 'field' }, h('label', { for: reqId, class: 'survey-check' }, required, t('survey.f.required'))),
     optRow, picksRow, scaleRows, lenRow,
     h('button', { type: 'button', class: 'secondary', onclick: () => onRemove(el) }, t('survey.remove_question')));
 
@@ -175,7 +175,7 @@ function newSurveyForm(base, after) {
   return h('form', { class: 'stack', novalidate: true, onsubmit, dataset: { testid: 'new-survey' } },
     labelled(t('survey.f.title'), title),
     labelled(t('survey.f.intro'), intro),
-    h('div', { class: 'field' }, h('label', { for: anonId }, anonymous, ' ', t('survey.f.anonymous')),
+    h('div', { class: 'field' }, h('label', { for: anonId, class: 'survey-check' }, anonymous, t('survey.f.anonymous')),
       h('p', { class: 'hint' }, t('survey.f.anonymous_hint'))),
     h('h3', null, t('survey.questions')),
     questions,
