@@ -116,6 +116,7 @@ bench: deps-bench build/linli
 	@bash bench/run.sh
 	@bash bench/opinion.sh
 	@if [ -f bench/budget.sh ]; then bash bench/budget.sh; fi
+	@if [ -f bench/tally.sh ]; then bash bench/tally.sh; fi
 
 clean:
 	rm -rf build

@@ -19,6 +19,7 @@
 #include "voice/round.h"
 #include "voice/opinion_cli.h"
 #include "voice/pb_cli.h"
+#include "voice/tally_cli.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -59,6 +60,7 @@ static const char usage_main[] =
 	"  pb FILE.pb [--rule greedy|mes]         allocate a participatory budget (Pabulib file)\n"
 	"  round import FILE.pb --community ID [--title TEXT]  a Pabulib election as a closed round\n"
 	"  opinion DIR                            opinion groups of a Pol.is conversation export\n"
+	"  tally --rule RULE FILE.csv             exact tally of paper ballots (owners' vote)\n"
 	"\n"
 	"Every command takes --help.  Environment: LINLI_DB (default linli.db),\n"
 	"LINLI_LISTEN (127.0.0.1:8080), LINLI_WEB (web), LINLI_RATE_LIMIT (requests\n"
@@ -673,6 +675,8 @@ int main(int argc, char **argv)
 		return pb_cli_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "opinion"))
 		return opinion_cli_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "tally"))
+		return tally_cli_main(argc - 1, argv + 1);
 	const char *help = !strcmp(cmd, "serve")                              ? usage_serve
 			   : !strcmp(cmd, "init")                             ? usage_init
 			   : !strcmp(cmd, "user")                             ? usage_user

@@ -26,6 +26,7 @@ const struct route_table *const all_route_tables[] = {
 	&notice_routes,
 	&ownership_routes,
 	&invite_routes,
+	&survey_routes,
 };
 const size_t all_route_tables_n = sizeof(all_route_tables) / sizeof(all_route_tables[0]);
 
@@ -37,6 +38,7 @@ const size_t all_route_tables_n = sizeof(all_route_tables) / sizeof(all_route_ta
 #include "voice/ownervote.h"
 #include "voice/notice.h"
 #include "registry/account.h"
+#include "voice/survey.h"
 
 static struct migration *all;
 static size_t nall;
@@ -60,6 +62,7 @@ const struct migration *all_migrations(size_t *n)
 			{ ownership_migrations, ownership_migrations_n },
 			{ account_migrations, account_migrations_n },
 			{ invite_migrations, invite_migrations_n },
+			{ survey_migrations, survey_migrations_n },
 		};
 		for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
 			nall += parts[i].n;

@@ -34,6 +34,8 @@ import { ownersView } from './views/owners.js';
 import { invitesIndexView, communityInvitesView, buildingInvitesView, correctionsView, canIssue } from './views/invite.js';
 import { claimView } from './views/claim.js';
 import { meView, isResident } from './views/me.js';
+import { surveysIndexView, surveysView } from './views/surveys.js';
+import { surveyView } from './views/survey.js';
 
 const PILLARS = [
   {
@@ -85,6 +87,9 @@ const PILLARS = [
       key: 'nav.notices', href: '#/notices', testid: 'nav-notices',
       show: isMember,
       active: (path) => path === '/notices' || /^\/communities\/\d+\/notices(\/|$)/.test(path),
+      key: 'nav.surveys', href: '#/surveys', testid: 'nav-surveys',
+      show: isMember,
+      active: (path) => path === '/surveys' || /^\/communities\/\d+\/surveys(\/|$)/.test(path),
     }],
   },
 ];
@@ -119,6 +124,9 @@ const ROUTES = [
   { pattern: /^\/communities\/(\d+)\/corrections$/, view: correctionsView },
   { pattern: /^\/claim(?:\/[^/]*)?$/, view: claimView, public: true },
   { pattern: /^\/me$/, view: meView },
+  { pattern: /^\/surveys$/, view: surveysIndexView },
+  { pattern: /^\/communities\/(\d+)\/surveys$/, view: surveysView },
+  { pattern: /^\/communities\/(\d+)\/surveys\/(\d+)$/, view: surveyView },
 ];
 
 /* Where a signed-in user starts: staff at the communities they look after,
