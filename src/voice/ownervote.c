@@ -756,22 +756,22 @@ int ownervote_view(struct store *db, json_t **out, const struct ownervote_info *
 	stmt_bind_int(st, 1, v->id);
 	while ((rc = stmt_step(st, e)) == STORE_ROW) {
 		const char *c = stmt_text(st, 0);
-		int64_t n = stmt_int(st, 1), a = stmt_int(st, 2);
+		int64_t n = stmt_int(st, 1), ar = stmt_int(st, 2);
 		if (!strcmp(c, "yes"))
-			t.yes_owners = n, t.yes_area = a;
+			t.yes_owners = n, t.yes_area = ar;
 		else if (!strcmp(c, "no"))
-			t.no_owners = n, t.no_area = a;
+			t.no_owners = n, t.no_area = ar;
 		else
-			t.abstain_owners = n, t.abstain_area = a;
+			t.abstain_owners = n, t.abstain_area = ar;
 	}
 	stmt_done(st);
 	if (rc < 0)
 		goto fail;
 	{
-		char a[32];
-		area_str(a, sizeof(a), t.area);
+		char at[32];
+		area_str(at, sizeof(at), t.area);
 		json_object_set_new(o, "electorate",
-				    json_pack("{s:I, s:s}", "owners", (json_int_t)t.owners, "area", a));
+				    json_pack("{s:I, s:s}", "owners", (json_int_t)t.owners, "area", at));
 		json_object_set_new(o, "voted",
 				    json_integer(t.yes_owners + t.no_owners + t.abstain_owners));
 	}

@@ -94,6 +94,31 @@ static void set_test(struct tally_test *t, bool applies, int64_t part, int64_t w
 	t->passed = applies && meets(part, whole, &need);
 }
 
+void tally_judge(struct tally_result *r, const struct tally_rule *rule)
+{
+	r->abstain_participates = rule->abstain_participates;
+	r->part_owners = r->yes_owners + r->no_owners;
+	r->part_area = r->yes_area + r->no_area;
+	if (rule->abstain_participates) {
+		r->part_owners += r->abstain_owners;
+		r->part_area += r->abstain_area;
+	}
+	set_test(&r->test[TALLY_PART_AREA], rule->count_area, r->part_area, r->area,
+		 rule->participation);
+	set_test(&r->test[TALLY_PART_OWNERS], true, r->part_owners, r->owners, rule->participation);
+	set_test(&r->test[TALLY_YES_AREA], rule->count_area, r->yes_area, r->part_area,
+		 rule->approval);
+	set_test(&r->test[TALLY_YES_OWNERS], true, r->yes_owners, r->part_owners, rule->approval);
+	r->failed = TALLY_TESTS;
+	for (int t = 0; t < TALLY_TESTS; t++) {
+		if (r->test[t].applies && !r->test[t].passed) {
+			r->failed = (enum tally_test_id)t;
+			break;
+		}
+	}
+	r->passed = r->failed == TALLY_TESTS;
+}
+
 int tally_count(struct tally_result *out, const struct tally_entry *entries, size_t n,
 		const struct tally_rule *rule, size_t *bad, struct err *e)
 {
@@ -196,27 +221,7 @@ int tally_count(struct tally_result *out, const struct tally_entry *entries, siz
 		}
 	}
 	r.dwellings = n;
-	r.abstain_participates = rule->abstain_participates;
-	r.part_owners = r.yes_owners + r.no_owners;
-	r.part_area = r.yes_area + r.no_area;
-	if (rule->abstain_participates) {
-		r.part_owners += r.abstain_owners;
-		r.part_area += r.abstain_area;
-	}
-	set_test(&r.test[TALLY_PART_AREA], rule->count_area, r.part_area, r.area,
-		 rule->participation);
-	set_test(&r.test[TALLY_PART_OWNERS], true, r.part_owners, r.owners, rule->participation);
-	set_test(&r.test[TALLY_YES_AREA], rule->count_area, r.yes_area, r.part_area,
-		 rule->approval);
-	set_test(&r.test[TALLY_YES_OWNERS], true, r.yes_owners, r.part_owners, rule->approval);
-	r.failed = TALLY_TESTS;
-	for (int t = 0; t < TALLY_TESTS; t++) {
-		if (r.test[t].applies && !r.test[t].passed) {
-			r.failed = (enum tally_test_id)t;
-			break;
-		}
-	}
-	r.passed = r.failed == TALLY_TESTS;
+	tally_judge(&r, rule);
 	*out = r;
 	rc = 0;
 out:

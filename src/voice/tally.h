@@ -139,6 +139,15 @@ int tally_count(struct tally_result *out, const struct tally_entry *entries, siz
 		const struct tally_rule *rule, size_t *bad, struct err *e);
 
 /*
+ * Judges a result whose sums are already known: given owners, area and the
+ * yes / no / abstain owners and areas of r (an online vote keeps running
+ * sums instead of entries), fills the participation, the four tests, passed
+ * and failed under rule.  tally_count() ends with it.  Sums must come from
+ * one electorate (each within 0..owners / 0..area).
+ */
+void tally_judge(struct tally_result *r, const struct tally_rule *rule);
+
+/*
  * Parses an area in m^2 with up to two decimals ("85", "85.5", "85.50") into
  * 0.01 m^2.  No sign, no exponent, no spaces (trim first).  Returns false when
  * s[0..len) is not such a number or exceeds TALLY_AREA_MAX.
