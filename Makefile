@@ -117,6 +117,7 @@ bench: deps-bench build/linli
 	@bash bench/opinion.sh
 	@if [ -f bench/budget.sh ]; then bash bench/budget.sh; fi
 	@bash bench/import.sh
+	@if [ -f bench/tally.sh ]; then bash bench/tally.sh; fi
 
 clean:
 	rm -rf build

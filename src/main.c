@@ -20,6 +20,7 @@
 #include "voice/round.h"
 #include "voice/opinion_cli.h"
 #include "voice/pb_cli.h"
+#include "voice/tally_cli.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -62,6 +63,7 @@ static const char usage_main[] =
 	"  opinion DIR                            opinion groups of a Pol.is conversation export\n"
 	"  import residents FILE --community ID [--dry-run] [--map ...]  residents from CSV\n"
 	"  export residents --community ID --format csv|xlsx -o FILE [--unmasked]\n"
+	"  tally --rule RULE FILE.csv             exact tally of paper ballots (owners' vote)\n"
 	"\n"
 	"Every command takes --help.  Environment: LINLI_DB (default linli.db),\n"
 	"LINLI_LISTEN (127.0.0.1:8080), LINLI_WEB (web), LINLI_RATE_LIMIT (requests\n"
@@ -708,6 +710,8 @@ int main(int argc, char **argv)
 		static const struct rio_cli_env env = { io_open_db, io_close_db };
 		return resident_io_cli(argc - 1, argv + 1, &env);
 	}
+	if (!strcmp(cmd, "tally"))
+		return tally_cli_main(argc - 1, argv + 1);
 	const char *help = !strcmp(cmd, "serve")                              ? usage_serve
 			   : !strcmp(cmd, "init")                             ? usage_init
 			   : !strcmp(cmd, "user")                             ? usage_user

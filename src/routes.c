@@ -24,11 +24,14 @@ const struct route_table *const all_route_tables[] = {
 	&round_routes,
 	&conversation_routes,
 	&resident_routes,
+	&ownervote_routes,
+	&notice_routes,
 	&ownership_routes,
 	&invite_routes,
 	&topic_routes,
 	&care_routes,
 	&resident_io_routes,
+	&survey_routes,
 };
 const size_t all_route_tables_n = sizeof(all_route_tables) / sizeof(all_route_tables[0]);
 
@@ -37,8 +40,11 @@ const size_t all_route_tables_n = sizeof(all_route_tables) / sizeof(all_route_ta
 #include "registry/structure.h"
 #include "voice/conversation.h"
 #include "voice/round.h"
+#include "voice/ownervote.h"
+#include "voice/notice.h"
 #include "registry/account.h"
 #include "voice/topic.h"
+#include "voice/survey.h"
 
 static struct migration *all;
 static size_t nall;
@@ -57,11 +63,14 @@ const struct migration *all_migrations(size_t *n)
 			{ round_migrations, round_migrations_n },
 			{ conversation_migrations, conversation_migrations_n },
 			{ resident_migrations, resident_migrations_n },
+			{ ownervote_migrations, ownervote_migrations_n },
+			{ notice_migrations, notice_migrations_n },
 			{ ownership_migrations, ownership_migrations_n },
 			{ account_migrations, account_migrations_n },
 			{ invite_migrations, invite_migrations_n },
 			{ topic_migrations, topic_migrations_n },
 			{ care_migrations, care_migrations_n },
+			{ survey_migrations, survey_migrations_n },
 		};
 		for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
 			nall += parts[i].n;

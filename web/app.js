@@ -28,6 +28,8 @@ import { roundsIndexView, roundsView, isStaff, isMember } from './views/rounds.j
 import { roundView } from './views/round.js';
 import { conversationsIndexView, conversationsView } from './views/conversations.js';
 import { conversationView } from './views/conversation.js';
+import { votesIndexView, votesView, voteView } from './views/votes.js';
+import { noticesIndexView, noticesView, noticeView } from './views/notices.js';
 import { ownersView } from './views/owners.js';
 import { invitesIndexView, communityInvitesView, buildingInvitesView, correctionsView, canIssue } from './views/invite.js';
 import { claimView } from './views/claim.js';
@@ -36,6 +38,8 @@ import { topicsIndexView, topicsView } from './views/topics.js';
 import { topicView } from './views/topic.js';
 import { careIndexView, careView, careResidentView, careTagsView } from './views/care.js';
 import { residentsIoIndexView, importView } from './views/import.js';
+import { surveysIndexView, surveysView } from './views/surveys.js';
+import { surveyView } from './views/survey.js';
 
 const PILLARS = [
   {
@@ -92,6 +96,17 @@ const PILLARS = [
       /* Residents raise topics themselves; every member reads and takes part. */
       show: isMember,
       active: (path) => path === '/topics' || /^\/communities\/\d+\/topics(\/|$)/.test(path),
+      key: 'nav.votes', href: '#/votes', testid: 'nav-votes',
+      /* Owners vote through their resident accounts; staff run the votes. */
+      show: isMember,
+      active: (path) => path === '/votes' || /^\/communities\/\d+\/votes(\/|$)/.test(path),
+    }, {
+      key: 'nav.notices', href: '#/notices', testid: 'nav-notices',
+      show: isMember,
+      active: (path) => path === '/notices' || /^\/communities\/\d+\/notices(\/|$)/.test(path),
+      key: 'nav.surveys', href: '#/surveys', testid: 'nav-surveys',
+      show: isMember,
+      active: (path) => path === '/surveys' || /^\/communities\/\d+\/surveys(\/|$)/.test(path),
     }],
   },
 ];
@@ -113,6 +128,12 @@ const ROUTES = [
   { pattern: /^\/conversations$/, view: conversationsIndexView },
   { pattern: /^\/communities\/(\d+)\/conversations$/, view: conversationsView },
   { pattern: /^\/communities\/(\d+)\/conversations\/(\d+)$/, view: conversationView },
+  { pattern: /^\/votes$/, view: votesIndexView },
+  { pattern: /^\/communities\/(\d+)\/votes$/, view: votesView },
+  { pattern: /^\/communities\/(\d+)\/votes\/(\d+)$/, view: voteView },
+  { pattern: /^\/notices$/, view: noticesIndexView },
+  { pattern: /^\/communities\/(\d+)\/notices$/, view: noticesView },
+  { pattern: /^\/communities\/(\d+)\/notices\/(\d+)$/, view: noticeView },
   { pattern: /^\/communities\/(\d+)\/buildings\/(\d+)\/owners$/, view: ownersView },
   { pattern: /^\/invites$/, view: invitesIndexView },
   { pattern: /^\/communities\/(\d+)\/invites$/, view: communityInvitesView },
@@ -129,6 +150,9 @@ const ROUTES = [
   { pattern: /^\/communities\/(\d+)\/care\/residents\/(\d+)$/, view: careResidentView },
   { pattern: /^\/residents-io$/, view: residentsIoIndexView },
   { pattern: /^\/communities\/(\d+)\/residents-io$/, view: importView },
+  { pattern: /^\/surveys$/, view: surveysIndexView },
+  { pattern: /^\/communities\/(\d+)\/surveys$/, view: surveysView },
+  { pattern: /^\/communities\/(\d+)\/surveys\/(\d+)$/, view: surveyView },
 ];
 
 /* Where a signed-in user starts: staff at the communities they look after,

@@ -48,6 +48,7 @@ struct store_ops {
 	/* Migration dialect: what `@id` becomes, and a static INSERT of
 	 * (version, name) into schema_migrations stamped with the time. */
 	const char *id_type;
+	const char *keyed_table; /* what `@keyed` becomes (see store.c) */
 	const char *sql_record;
 	/* Static catalog queries for store_copy(): the user tables (without
 	 * schema_migrations) in creation order, and one table's column names

@@ -275,20 +275,35 @@ static const char sql_version[] = "SELECT COALESCE(MAX(version), 0) FROM schema_
 static const char sql_applied[] = "SELECT version FROM schema_migrations ORDER BY version";
 static const char sql_is_applied[] = "SELECT 1 FROM schema_migrations WHERE version = ?";
 
-/* Replaces the dialect token `@id` of a migration with the backend's form;
- * returns heap text the caller frees. */
-static char *dialect(const char *sql, const char *id_type)
+/* Replaces the dialect tokens of a migration with the backend's forms:
+ * `@id` (an integer primary key that the database assigns) and `@keyed`
+ * after a table's closing parenthesis (a table stored in the order of its
+ * primary key, without a hidden insertion-ordered row id: SQLite's WITHOUT
+ * ROWID; PostgreSQL has no such id, so nothing).  Returns heap text the
+ * caller frees. */
+static char *dialect(const char *sql, const struct store_ops *ops)
 {
-	static const char token[] = "@id";
+	static const struct {
+		const char *token;
+		size_t len;
+	} tokens[] = { { "@id", 3 }, { "@keyed", 6 } };
+	const char *forms[] = { ops->id_type, ops->keyed_table };
 	struct strbuf sb = STRBUF_INIT;
-	const char *p = sql, *q;
+	const char *p = sql;
 
-	while ((q = strstr(p, token))) {
-		strbuf_add(&sb, p, (size_t)(q - p));
-		strbuf_addstr(&sb, id_type);
-		p = q + sizeof(token) - 1;
+	while (*p) {
+		size_t k = 0;
+		for (; k < 2; k++)
+			if (!strncmp(p, tokens[k].token, tokens[k].len))
+				break;
+		if (k < 2) {
+			strbuf_addstr(&sb, forms[k]);
+			p += tokens[k].len;
+		} else {
+			strbuf_add(&sb, p, 1);
+			p++;
+		}
 	}
-	strbuf_addstr(&sb, p);
 	return strbuf_detach(&sb, NULL);
 }
 
@@ -357,7 +372,7 @@ static int apply_one(struct store *s, const struct migration *m, struct err *e)
 		rc = store_commit(s, e) < 0 ? -1 : 1;
 		goto out;
 	}
-	sql = dialect(m->sql, s->ops->id_type);
+	sql = dialect(m->sql, s->ops);
 	if (store_exec(s, sql, e) < 0 || !(st = store_prepare(s, s->ops->sql_record, e)))
 		goto out;
 	stmt_bind_int(st, 1, m->version);

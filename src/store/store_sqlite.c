@@ -333,6 +333,7 @@ static int lite_restore(struct store *s, const char *path, struct err *e)
 static const struct store_ops lite_ops = {
 	.name = "sqlite",
 	.id_type = "INTEGER PRIMARY KEY",
+	.keyed_table = " WITHOUT ROWID",
 	.sql_record = sql_record,
 	.sql_tables = sql_tables,
 	.sql_columns = sql_columns,

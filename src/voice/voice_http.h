@@ -8,6 +8,9 @@
 extern const struct route_table round_routes;
 extern const struct route_table conversation_routes;
 extern const struct route_table topic_routes;
+extern const struct route_table ownervote_routes;
+extern const struct route_table notice_routes;
+extern const struct route_table survey_routes;
 
 enum voice_access {
 	VOICE_MEMBER,  /* any grant in the community (auth_member_of) */
