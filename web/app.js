@@ -69,11 +69,13 @@ const PILLARS = [
       /* A resident's own household. */
       show: isResident,
       active: (path) => path === '/me',
+    }, {
       key: 'nav.care', href: '#/care', testid: 'nav-care',
       /* Care needs (特殊关爱): staff, and volunteers (who see the tags that
          are not sensitive). */
       show: (u) => isStaff(u) || ((u && u.grants) || []).some((g) => g.role === 'volunteer'),
       active: (path) => path === '/care' || /^\/communities\/\d+\/care(\/|$)/.test(path),
+    }, {
       key: 'nav.residents_io', href: '#/residents-io', testid: 'nav-residents-io',
       /* Import and export of the residents register: staff (export masked). */
       show: isStaff,
@@ -96,6 +98,7 @@ const PILLARS = [
       /* Residents raise topics themselves; every member reads and takes part. */
       show: isMember,
       active: (path) => path === '/topics' || /^\/communities\/\d+\/topics(\/|$)/.test(path),
+    }, {
       key: 'nav.votes', href: '#/votes', testid: 'nav-votes',
       /* Owners vote through their resident accounts; staff run the votes. */
       show: isMember,
@@ -104,6 +107,7 @@ const PILLARS = [
       key: 'nav.notices', href: '#/notices', testid: 'nav-notices',
       show: isMember,
       active: (path) => path === '/notices' || /^\/communities\/\d+\/notices(\/|$)/.test(path),
+    }, {
       key: 'nav.surveys', href: '#/surveys', testid: 'nav-surveys',
       show: isMember,
       active: (path) => path === '/surveys' || /^\/communities\/\d+\/surveys(\/|$)/.test(path),

@@ -1148,6 +1148,7 @@ const STRINGS = {
     'survey.hidden_because': '已隐藏：{reason}',
     'survey.hidden_n': '{n} 条回答已被隐藏',
     'survey.print': '打印结果',
+    'survey.printed': '打印日期：{date}',
   },
 
   en: {
@@ -2295,6 +2296,7 @@ const STRINGS = {
     'survey.hidden_because': 'hidden: {reason}',
     'survey.hidden_n': '{n} answers hidden',
     'survey.print': 'Print the results',
+    'survey.printed': 'Printed on {date}',
   },
 };
 

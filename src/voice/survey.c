@@ -69,7 +69,10 @@ static const char sql_response_add[] =
 static const char sql_answers_clear[] = "DELETE FROM survey_answers WHERE response_id = ?";
 static const char sql_answer_add[] =
 	"INSERT INTO survey_answers (id, response_id, survey_id, community_id, question_id,"
-	" option_id, value, text, hidden, hidden_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, '')";
+	" option_id, value, text, hidden, hidden_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+static const char sql_hidden_of[] =
+	"SELECT question_id, text, hidden_reason FROM survey_answers"
+	" WHERE response_id = ? AND hidden = 1";
 static const char sql_my_answers[] =
 	"SELECT a.question_id, a.option_id, a.value, a.text FROM survey_answers a"
 	" JOIN survey_responses r ON r.id = a.response_id"
@@ -623,6 +626,7 @@ struct answer {
 	bool has_choices, has_value, has_text;
 	int64_t value;
 	const char *text;
+	const char *hidden_reason; /* kept from the answer replaced, or NULL */
 };
 
 static int answer_err(struct err *e, size_t i, const char *key, const char *message)
@@ -841,6 +845,21 @@ int survey_answer(struct store *db, const struct survey_info *s, int64_t user_id
 		if (stmt_exec(st, e) < 0)
 			goto fail;
 	} else {
+		/* a text answer a worker hid stays hidden while it is unchanged */
+		if (!(st = store_prepare(db, sql_hidden_of, e)))
+			goto fail;
+		stmt_bind_int(st, 1, response);
+		int step;
+		while ((step = stmt_step(st, e)) == STORE_ROW) {
+			for (size_t i = 0; i < na; i++) {
+				if (ans[i].has_text && ans[i].q->id == stmt_int(st, 0) &&
+				    !strcmp(ans[i].text, stmt_text(st, 1)))
+					ans[i].hidden_reason = arena_strdup(a, stmt_text(st, 2));
+			}
+		}
+		stmt_done(st);
+		if (step < 0)
+			goto fail;
 		if (!(st = store_prepare(db, sql_answers_clear, e)))
 			goto fail;
 		stmt_bind_int(st, 1, response);
@@ -862,6 +881,9 @@ int survey_answer(struct store *db, const struct survey_info *s, int64_t user_id
 			stmt_bind_int(st, 6, ans[i].has_choices ? ans[i].choices.v[k] : 0);
 			stmt_bind_int(st, 7, ans[i].has_value ? ans[i].value : 0);
 			stmt_bind_text(st, 8, ans[i].has_text ? ans[i].text : "", SIZE_MAX);
+			stmt_bind_int(st, 9, ans[i].hidden_reason != NULL);
+			stmt_bind_text(st, 10, ans[i].hidden_reason ? ans[i].hidden_reason : "",
+				       SIZE_MAX);
 			if (stmt_exec(st, e) < 0)
 				goto fail;
 		}

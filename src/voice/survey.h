@@ -27,7 +27,8 @@
  * rounded half up to two places for display; per text question the answers,
  * where a worker may hide one with a reason (audited in the same
  * transaction): hidden answers are left out for members and shown to
- * workers with the reason.  Members see results once the survey is closed;
+ * workers with the reason.  A hidden answer stays hidden when its author
+ * answers again with the same text; a new text is shown until hidden.  Members see results once the survey is closed;
  * workers at any time.
  */
 #ifndef LINLI_VOICE_SURVEY_H

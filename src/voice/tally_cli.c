@@ -50,6 +50,9 @@ static const char usage[] =
 	"  --abstain participates|absent\n"
 	"                         whether an abstention counts as taking part (default\n"
 	"                         participates: it then weighs like a no)\n"
+	"  --scope PREFIX         count only the rows whose dwelling starts with PREFIX\n"
+	"                         (e.g. 3-2- for building 3, unit 2: a vote of the owners\n"
+	"                         of one building's or unit's parts, such as its elevator)\n"
 	"  --json                 print the result as one JSON object before the last line\n"
 	"\n"
 	"Exit status: 0 PASSED, 1 FAILED, 2 bad input (line N: field: reason on stderr).\n";
@@ -114,7 +117,7 @@ static const char *const col_names[COLS][2] = {
 
 /* Reads the sheet into s; on failure *line is the line to blame (0: none). */
 static int read_sheet(struct sheet *s, const char *text, size_t len, bool need_area,
-		      struct arena *a, size_t *line, struct err *e)
+		      const char *scope, struct arena *a, size_t *line, struct err *e)
 {
 	struct csv_reader r;
 	struct csv_record rec;
@@ -172,6 +175,9 @@ static int read_sheet(struct sheet *s, const char *text, size_t len, bool need_a
 			err_set(e, ERR_INVALID, "dwelling", "the dwelling is empty");
 			goto out;
 		}
+		if (scope && (vl[COL_DWELLING] < strlen(scope) ||
+			      memcmp(v[COL_DWELLING], scope, strlen(scope))))
+			continue; /* outside the building or unit voting */
 		if (!vl[COL_OWNER]) {
 			err_set(e, ERR_INVALID, "owner", "the owner is empty");
 			goto out;
@@ -209,7 +215,9 @@ static int read_sheet(struct sheet *s, const char *text, size_t len, bool need_a
 		goto out;
 	}
 	if (s->n == 0) {
-		err_set(e, ERR_INVALID, "file", "the sheet has a header and no rows");
+		err_set(e, ERR_INVALID, scope ? "scope" : "file",
+			scope ? "no dwelling starts with the --scope prefix"
+			      : "the sheet has a header and no rows");
 		goto out;
 	}
 	rc = 0;
@@ -274,7 +282,7 @@ int tally_cli_main(int argc, char **argv)
 	struct sheet s = { NULL, NULL, 0, 0 };
 	struct tally_rule rule;
 	struct tally_result res;
-	const char *path = NULL, *rule_name = NULL, *abstain = NULL;
+	const char *path = NULL, *rule_name = NULL, *abstain = NULL, *scope = NULL;
 	bool part_set = false, appr_set = false, heads_only = false, json = false;
 	struct tally_threshold part = { 0, 1, true }, appr = { 1, 2, false };
 	size_t line = 0, bad = 0;
@@ -309,6 +317,14 @@ int tally_cli_main(int argc, char **argv)
 			i++;
 		} else if (!strcmp(arg, "--heads-only")) {
 			heads_only = true;
+		} else if (!strcmp(arg, "--scope")) {
+			scope = next;
+			i++;
+			if (!scope || !scope[0]) {
+				fprintf(stderr, "linli tally: --scope takes a dwelling prefix\n\n%s",
+					usage);
+				goto out;
+			}
 		} else if (!strcmp(arg, "--json")) {
 			json = true;
 		} else if (!strcmp(arg, "--abstain")) {
@@ -366,7 +382,7 @@ int tally_cli_main(int argc, char **argv)
 	}
 
 	if (read_all(&raw, path, &e) || csv_decode(&text, NULL, raw.buf, raw.len, &e) ||
-	    read_sheet(&s, text.buf, text.len, rule.count_area, &a, &line, &e))
+	    read_sheet(&s, text.buf, text.len, rule.count_area, scope, &a, &line, &e))
 		goto bad_input;
 	if (tally_count(&res, s.entry, s.n, &rule, &bad, &e)) {
 		line = bad < s.n ? s.line[bad] : 0;
@@ -382,6 +398,8 @@ int tally_cli_main(int argc, char **argv)
 		strbuf_addstr(&sb, " (居民会议: heads only)");
 	else if (!rule.count_area)
 		strbuf_addstr(&sb, " (heads only)");
+	if (scope)
+		strbuf_addf(&sb, "\nscope: dwellings starting with %s", scope);
 	strbuf_addf(&sb, "\nabstentions: %s\n",
 		    rule.abstain_participates
 			    ? "count as taking part (--abstain participates; the default)"

@@ -98,6 +98,24 @@ describe('linli tally', () => {
     assert.equal(half.code, 1); // exactly half present is not more than half
   });
 
+  it('--scope tallies the owners of one building or unit only', () => {
+    // building 3 unit 2 votes on its elevator: 3 of its 3 owners take part,
+    // 2 approve; the rest of the compound (all silent) does not count
+    const f = sheet([
+      '3-2-101,a,90,yes', '3-2-201,b,90,yes', '3-2-301,c,90,no',
+      '3-1-101,d,90,', '4-2-101,e,90,', '3-20-101,f,90,',
+    ]);
+    let r = tally('--rule', 'art278-general', f);
+    assert.equal(r.code, 1); // the whole compound: 3 of 6 took part
+    r = tally('--rule', 'art278-general', '--scope', '3-2-', f);
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.out, /scope: dwellings starting with 3-2-/);
+    assert.match(r.out, /electorate: 3 dwellings, 3 owners, 270\.00 m²/);
+    r = tally('--rule', 'art278-general', '--scope', '9-', f);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /scope: no dwelling starts with the --scope prefix/);
+  });
+
   it('custom thresholds', () => {
     const f = sheet(equal(['yes', 'no', '']));
     let r = tally('--rule', 'custom', '--participation-over', '1/2', '--approval', '1/2', f);

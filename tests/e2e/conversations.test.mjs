@@ -63,7 +63,7 @@ test('a conversation: statements, moderation, one-at-a-time votes, and the opini
   /* The worker opens a strictly moderated conversation. */
   const worker = await as('worker');
   await byTestId(worker, 'communities-page').waitFor();
-  assert.deepEqual(await worker.locator('.pillar').nth(1).locator('a').allInnerTexts(), ['微基金', '议事', '议题']);
+  assert.deepEqual(await worker.locator('.pillar').nth(1).locator('a').allInnerTexts(), ['微基金', '议事', '议题', '业主表决', '通知公告', '问卷']);
   await byTestId(worker, 'nav-conversations').click();
   await byTestId(worker, 'conversations-page').waitFor();
   assert.match(worker.url(), /#\/communities\/\d+\/conversations$/);

@@ -369,6 +369,29 @@ static void test_named_answers(void **state)
 	assert_string_equal(json_string_value(json_object_get(t0, "hidden_reason")), "含广告");
 	json_decref(v);
 
+	/* user 12 answers again with the same text: it stays hidden; with a
+	 * new text it is shown (and may be hidden again) */
+	snprintf(buf, sizeof(buf),
+		 "[{\"question\": %lld, \"choices\": [%lld]}, {\"question\": %lld, \"value\": 2},"
+		 " {\"question\": %lld, \"text\": \"=SUM(A1)\"}]",
+		 (long long)q[0], (long long)o[0][1], (long long)q[2], (long long)q[3]);
+	assert_int_equal(answer(id, 12, buf, NULL, NULL, &e), 0);
+	assert_int_equal(survey_results(fx.db, &v, &s, false, &e), 0);
+	q3 = json_array_get(json_object_get(v, "questions"), 3);
+	assert_int_equal(json_array_size(json_object_get(q3, "texts")), 0);
+	assert_int_equal(json_integer_value(json_object_get(q3, "hidden")), 1);
+	json_decref(v);
+	snprintf(buf, sizeof(buf),
+		 "[{\"question\": %lld, \"choices\": [%lld]}, {\"question\": %lld, \"value\": 3},"
+		 " {\"question\": %lld, \"text\": \"加装监控\"}]",
+		 (long long)q[0], (long long)o[0][1], (long long)q[2], (long long)q[3]);
+	assert_int_equal(answer(id, 12, buf, NULL, NULL, &e), 0);
+	assert_int_equal(survey_results(fx.db, &v, &s, false, &e), 0);
+	q3 = json_array_get(json_object_get(v, "questions"), 3);
+	assert_int_equal(json_array_size(json_object_get(q3, "texts")), 1);
+	assert_int_equal(json_integer_value(json_object_get(q3, "hidden")), 0);
+	json_decref(v);
+
 	/* closing ends answering */
 	set_status(id, "closed", 0);
 	set_status(id, "open", -1);

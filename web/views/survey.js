@@ -180,6 +180,7 @@ export async function surveyView(ctx) {
   function results(r, moderator) {
     return h('section', { class: 'survey-results', dataset: { testid: 'survey-results' } },
       h('h2', null, r.final ? t('survey.results') : t('survey.results_preview')),
+      h('p', { class: 'print-only' }, t('survey.printed', { date: new Date().toLocaleDateString(document.documentElement.lang || 'zh-CN') })),
       h('p', { dataset: { testid: 'survey-respondents' } }, t('survey.respondents', { n: formatInt(r.respondents) })),
       r.questions.map((q, i) => {
         const head = h('h3', null, `${i + 1}. ${q.text}`);
