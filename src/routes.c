@@ -9,6 +9,8 @@
 #include "registry/org.h"
 #include "registry/resident.h"
 #include "registry/visit.h"
+#include "registry/privacy.h"
+#include "registry/person.h"
 #include "voice/voice_http.h"
 
 const struct route_table *const all_route_tables[] = {
@@ -20,6 +22,7 @@ const struct route_table *const all_route_tables[] = {
 	&round_routes,
 	&conversation_routes,
 	&resident_routes,
+	&privacy_routes,
 };
 const size_t all_route_tables_n = sizeof(all_route_tables) / sizeof(all_route_tables[0]);
 
@@ -46,6 +49,7 @@ const struct migration *all_migrations(size_t *n)
 			{ round_migrations, round_migrations_n },
 			{ conversation_migrations, conversation_migrations_n },
 			{ resident_migrations, resident_migrations_n },
+			{ privacy_migrations, privacy_migrations_n },
 		};
 		for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
 			nall += parts[i].n;
@@ -58,3 +62,11 @@ const struct migration *all_migrations(size_t *n)
 	*n = nall;
 	return all;
 }
+
+/* PIPL: every module's part of a person's export (person.h), in order. */
+const person_export_fn all_person_exports[] = {
+	privacy_resident_part,
+	privacy_consent_part,
+	privacy_audit_part,
+};
+const size_t all_person_exports_n = sizeof(all_person_exports) / sizeof(all_person_exports[0]);
