@@ -726,7 +726,7 @@ static json_t *consent_json(struct stmt *st)
 		                     stmt_text(st, 11));
 	}
 	return json_pack("{s:I, s:s, s:b, s:I, s:I, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
-	                 " s:o, s:o, s:s, s:I}",
+	                 " s:o, s:s, s:I}",
 	                 "id", (json_int_t)stmt_int(st, 0), "purpose", stmt_text(st, 1), "sensitive",
 	                 (int)(stmt_int(st, 2) != 0), "notice_version", (json_int_t)stmt_int(st, 3),
 	                 "given_at", (json_int_t)stmt_int(st, 4), "method", stmt_text(st, 5),
