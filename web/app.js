@@ -28,6 +28,7 @@ import { roundsIndexView, roundsView, isStaff, isMember } from './views/rounds.j
 import { roundView } from './views/round.js';
 import { conversationsIndexView, conversationsView } from './views/conversations.js';
 import { conversationView } from './views/conversation.js';
+import { privacyIndexView, privacySettingsView, privacyResidentView } from './views/privacy.js';
 
 const PILLARS = [
   {
@@ -47,6 +48,11 @@ const PILLARS = [
       /* Coverage and the grid to record visits on are for staff. */
       show: isStaff,
       active: (path) => path === '/visits' || /^\/communities\/\d+\/coverage(\/|$)/.test(path),
+    }, {
+      key: 'nav.privacy', href: '#/privacy', testid: 'nav-privacy',
+      /* PIPL notices, categories and a resident's rights: staff only. */
+      show: isStaff,
+      active: (path) => path === '/privacy' || /^\/communities\/\d+\/(privacy|residents\/\d+\/privacy)$/.test(path),
     }],
   },
   {
@@ -81,6 +87,9 @@ const ROUTES = [
   { pattern: /^\/conversations$/, view: conversationsIndexView },
   { pattern: /^\/communities\/(\d+)\/conversations$/, view: conversationsView },
   { pattern: /^\/communities\/(\d+)\/conversations\/(\d+)$/, view: conversationView },
+  { pattern: /^\/privacy$/, view: privacyIndexView },
+  { pattern: /^\/communities\/(\d+)\/privacy$/, view: privacySettingsView },
+  { pattern: /^\/communities\/(\d+)\/residents\/(\d+)\/privacy$/, view: privacyResidentView },
 ];
 
 /* Where a signed-in user starts: staff at the communities they look after,
