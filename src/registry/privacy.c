@@ -957,6 +957,15 @@ fail:
 	return -1;
 }
 
+/* The built-in purpose's name, else its code. */
+static const char *purpose_name(const char *code, bool zh)
+{
+	for (size_t i = 0; i < NPURPOSES; i++)
+		if (!strcmp(builtin_purposes[i].code, code))
+			return zh ? builtin_purposes[i].zh : builtin_purposes[i].en;
+	return code;
+}
+
 static const char *basis_zh(const char *b)
 {
 	return !strcmp(b, "consent")      ? "本人同意"
@@ -1034,19 +1043,19 @@ int privacy_explain(struct store *db, json_t **out, int64_t community_id, int64_
 		state = json_string_value(json_object_get(given, d->purpose));
 		if (c.retention_days < 0)
 			snprintf(zh, sizeof(zh), "%s：用于“%s”，依据为%s，自%s起保存，无限期保存（%s）。", d->zh,
-			         d->purpose, basis_zh(c.lawful_basis), since, c.reason ? c.reason : "");
+			         purpose_name(d->purpose, true), basis_zh(c.lawful_basis), since, c.reason ? c.reason : "");
 		else
 			snprintf(zh, sizeof(zh), "%s：用于“%s”，依据为%s，自%s起保存，%s保存%lld天%s%s。",
-			         d->zh, d->purpose, basis_zh(c.lawful_basis), since,
+			         d->zh, purpose_name(d->purpose, true), basis_zh(c.lawful_basis), since,
 			         from_zh(c.retention_from), (long long)c.retention_days,
 			         ends ? "，至" : "", until);
 		if (c.retention_days < 0)
 			snprintf(en, sizeof(en), "%s: for %s, on the basis of %s, held since %s, kept "
-			         "indefinitely (%s).", d->en, d->purpose, c.lawful_basis, since,
+			         "indefinitely (%s).", d->en, purpose_name(d->purpose, false), c.lawful_basis, since,
 			         c.reason ? c.reason : "");
 		else
 			snprintf(en, sizeof(en), "%s: for %s, on the basis of %s, held since %s, kept %lld "
-			         "days %s%s%s.", d->en, d->purpose, c.lawful_basis, since,
+			         "days %s%s%s.", d->en, purpose_name(d->purpose, false), c.lawful_basis, since,
 			         (long long)c.retention_days, from_en(c.retention_from),
 			         ends ? ", until " : "", until);
 		json_array_append_new(
