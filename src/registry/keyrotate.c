@@ -44,8 +44,8 @@ struct cell {
 };
 
 /* Reads the page after `after` into cells (values in a); *n rows. */
-static int page(struct store *db, const struct sealed_column *c, int64_t after,
-                struct cell *cells, size_t *n, struct arena *a, struct err *e)
+static int page(struct store *db, const struct sealed_column *c, int64_t after, struct cell *cells,
+                size_t *n, struct arena *a, struct err *e)
 {
 	struct stmt *st = store_prepare(db, c->sql_page, e);
 	int s;
@@ -96,8 +96,8 @@ int keyrotate_status(struct store *db, int64_t counts[256], struct err *e)
 	return 0;
 }
 
-int keyrotate_reseal(struct store *db, const struct seal_keyring *kr, FILE *progress,
-                     int64_t *done, struct err *e)
+int keyrotate_reseal(struct store *db, const struct seal_keyring *kr, FILE *progress, int64_t *done,
+                     struct err *e)
 {
 	struct cell cells[KEYROTATE_BATCH];
 	uint8_t current = seal_current_key(kr);
@@ -151,8 +151,8 @@ int keyrotate_reseal(struct store *db, const struct seal_keyring *kr, FILE *prog
 			moved += changed;
 			*done += changed;
 			if (progress && n)
-				fprintf(progress, "%s: %lld read, %lld re-sealed under key %d\n", c->name,
-				        (long long)seen, (long long)moved, current);
+				fprintf(progress, "%s: %lld read, %lld re-sealed under key %d\n",
+				        c->name, (long long)seen, (long long)moved, current);
 			arena_release(&a);
 			continue;
 		fail_tx:
@@ -257,7 +257,8 @@ int keyrotate_retire(struct store *db, const char *path, int id, struct err *e)
 	if (fchmod(fd, 0600) < 0 || write(fd, out, k) != (ssize_t)k || fsync(fd) < 0 ||
 	    close(fd) < 0) {
 		fd = -1;
-		err_set(e, ERR_INTERNAL, "key_file", "cannot write the key file: %s", strerror(errno));
+		err_set(e, ERR_INTERNAL, "key_file", "cannot write the key file: %s",
+		        strerror(errno));
 		goto out;
 	}
 	fd = -1;

@@ -55,8 +55,8 @@ int keyrotate_status(struct store *db, int64_t counts[256], struct err *e);
  * a key the ring lacks) stops the run with ERR_INTERNAL naming the column
  * and row; what was committed before stays.
  */
-int keyrotate_reseal(struct store *db, const struct seal_keyring *kr, FILE *progress,
-                     int64_t *done, struct err *e);
+int keyrotate_reseal(struct store *db, const struct seal_keyring *kr, FILE *progress, int64_t *done,
+                     struct err *e);
 
 /*
  * Removes key `id` from the key file at path (rewritten atomically, mode

@@ -50,28 +50,52 @@ static const struct purpose_def builtin_purposes[] = {
 
 struct category_def {
 	struct privacy_category c;
-	const char *zh, *en;     /* what it holds */
-	const char *purpose;     /* the purpose it serves */
-	const char *module;      /* where it is held */
+	const char *zh, *en; /* what it holds */
+	const char *purpose; /* the purpose it serves */
+	const char *module;  /* where it is held */
 };
 /* The shipped defaults (docs/privacy.md says why each). */
 static const struct category_def categories[] = {
     {{"identity", "legal_duty", 1095, "moved_out", NULL},
-     "姓名、性别、出生日期、身份证号", "name, gender, birth date, ID number", "registry", "registry"},
-    {{"contact", "consent", 180, "moved_out", NULL}, "手机号", "phone number", "contact",
+     "姓名、性别、出生日期、身份证号",
+     "name, gender, birth date, ID number",
+     "registry",
      "registry"},
-    {{"household", "legal_duty", 1095, "moved_out", NULL}, "住址（房屋）、与户主关系、居住类型",
-     "dwelling, relation to the householder, residency", "registry", "registry"},
-    {{"care_needs", "consent", 365, "moved_out", NULL}, "关爱需求（敏感）",
-     "care needs (sensitive)", "care_services", "care"},
-    {{"ownership", "legal_duty", 1825, "moved_out", NULL}, "房屋产权、专有面积",
-     "ownership and exclusive area", "owner_voting", "ownership"},
-    {{"visits", "legal_duty", 730, "event", NULL}, "入户走访记录",
-     "door-to-door visit notes", "registry", "registry"},
-    {{"consent", "legal_duty", 1095, "event", NULL}, "同意记录（撤回后保留以备查证）",
-     "consent records (kept after withdrawal as proof)", "registry", "privacy"},
-    {{"account", "contract", 180, "last_activity", NULL}, "登录账号", "sign-in account",
-     "registry", "accounts"},
+    {{"contact", "consent", 180, "moved_out", NULL},
+     "手机号",
+     "phone number",
+     "contact",
+     "registry"},
+    {{"household", "legal_duty", 1095, "moved_out", NULL},
+     "住址（房屋）、与户主关系、居住类型",
+     "dwelling, relation to the householder, residency",
+     "registry",
+     "registry"},
+    {{"care_needs", "consent", 365, "moved_out", NULL},
+     "关爱需求（敏感）",
+     "care needs (sensitive)",
+     "care_services",
+     "care"},
+    {{"ownership", "legal_duty", 1825, "moved_out", NULL},
+     "房屋产权、专有面积",
+     "ownership and exclusive area",
+     "owner_voting",
+     "ownership"},
+    {{"visits", "legal_duty", 730, "event", NULL},
+     "入户走访记录",
+     "door-to-door visit notes",
+     "registry",
+     "registry"},
+    {{"consent", "legal_duty", 1095, "event", NULL},
+     "同意记录（撤回后保留以备查证）",
+     "consent records (kept after withdrawal as proof)",
+     "registry",
+     "privacy"},
+    {{"account", "contract", 180, "last_activity", NULL},
+     "登录账号",
+     "sign-in account",
+     "registry",
+     "accounts"},
 };
 #define NCATEGORIES (sizeof(categories) / sizeof(categories[0]))
 
@@ -127,9 +151,11 @@ int privacy_age_on(const char *birth, const char *on)
 	int by, bmd, oy, omd, age;
 	if (!is_date(birth) || !is_date(on))
 		return -1;
-	by = (birth[0] - '0') * 1000 + (birth[1] - '0') * 100 + (birth[2] - '0') * 10 + (birth[3] - '0');
+	by = (birth[0] - '0') * 1000 + (birth[1] - '0') * 100 + (birth[2] - '0') * 10 +
+	     (birth[3] - '0');
 	oy = (on[0] - '0') * 1000 + (on[1] - '0') * 100 + (on[2] - '0') * 10 + (on[3] - '0');
-	bmd = ((birth[5] - '0') * 10 + (birth[6] - '0')) * 100 + (birth[8] - '0') * 10 + (birth[9] - '0');
+	bmd = ((birth[5] - '0') * 10 + (birth[6] - '0')) * 100 + (birth[8] - '0') * 10 +
+	      (birth[9] - '0');
 	omd = ((on[5] - '0') * 10 + (on[6] - '0')) * 100 + (on[8] - '0') * 10 + (on[9] - '0');
 	age = oy - by - (omd < bmd ? 1 : 0);
 	return age < 0 ? -1 : age;
@@ -184,8 +210,8 @@ static int audit(struct store *db, const struct privacy_actor *who, const char *
 	char subject[48];
 	snprintf(subject, sizeof(subject), "resident:%lld", (long long)resident_id);
 	return audit_append(db, who ? who->id : 0, who ? who->name : NULL, action,
-	                    resident_id ? subject : NULL, community_id, who ? who->ip : NULL, detail,
-	                    e);
+	                    resident_id ? subject : NULL, community_id, who ? who->ip : NULL,
+	                    detail, e);
 }
 
 /* ---- the resident as this module needs it ---- */
@@ -257,8 +283,8 @@ static const char sql_category_get[] =
 
 /* *sensitive: whether purpose code is known to the community and sensitive.
  * Returns 0, or -1 with ERR_INVALID naming "purpose" when unknown. */
-static int purpose_find(struct store *db, bool *sensitive, int64_t community_id,
-                        const char *code, struct err *e)
+static int purpose_find(struct store *db, bool *sensitive, int64_t community_id, const char *code,
+                        struct err *e)
 {
 	struct stmt *st;
 	int s;
@@ -283,8 +309,7 @@ static int purpose_find(struct store *db, bool *sensitive, int64_t community_id,
 /* The community's setting of a category (its own row, else the default),
  * strings in a; *custom says which. */
 static int category_get(struct store *db, struct privacy_category *out, bool *custom,
-                        int64_t community_id, const char *category, struct arena *a,
-                        struct err *e)
+                        int64_t community_id, const char *category, struct arena *a, struct err *e)
 {
 	struct stmt *st = store_prepare(db, sql_category_get, e);
 	int s;
@@ -328,36 +353,37 @@ int privacy_settings(struct store *db, json_t **out, int64_t community_id, struc
 		goto fail;
 	stmt_bind_int(st, 1, community_id);
 	while ((s = stmt_step(st, e)) == STORE_ROW)
-		json_array_append_new(
-		    notices, json_pack("{s:I, s:s, s:s, s:o, s:I}", "version",
-		                       (json_int_t)stmt_int(st, 0), "text", stmt_text(st, 1),
-		                       "effective_date", stmt_text(st, 2), "created_by",
-		                       text_or_null(st, 3), "created_at", (json_int_t)stmt_int(st, 4)));
+		json_array_append_new(notices,
+		                      json_pack("{s:I, s:s, s:s, s:o, s:I}", "version",
+		                                (json_int_t)stmt_int(st, 0), "text",
+		                                stmt_text(st, 1), "effective_date",
+		                                stmt_text(st, 2), "created_by", text_or_null(st, 3),
+		                                "created_at", (json_int_t)stmt_int(st, 4)));
 	stmt_done(st);
 	if (s < 0)
 		goto fail;
 	for (size_t i = 0; i < NPURPOSES; i++)
 		json_array_append_new(
-		    purposes, json_pack("{s:s, s:s, s:s, s:b, s:b}", "code", builtin_purposes[i].code,
-		                        "label", builtin_purposes[i].zh, "label_en",
-		                        builtin_purposes[i].en, "sensitive",
-		                        (int)builtin_purposes[i].sensitive, "builtin", 1));
+		    purposes,
+		    json_pack("{s:s, s:s, s:s, s:b, s:b}", "code", builtin_purposes[i].code,
+		              "label", builtin_purposes[i].zh, "label_en", builtin_purposes[i].en,
+		              "sensitive", (int)builtin_purposes[i].sensitive, "builtin", 1));
 	if (!(st = store_prepare(db, sql_purposes, e)))
 		goto fail;
 	stmt_bind_int(st, 1, community_id);
 	while ((s = stmt_step(st, e)) == STORE_ROW)
-		json_array_append_new(purposes,
-		                      json_pack("{s:s, s:s, s:s, s:b, s:b}", "code", stmt_text(st, 0),
-		                                "label", stmt_text(st, 1), "label_en",
-		                                stmt_text(st, 1), "sensitive",
-		                                (int)(stmt_int(st, 2) != 0), "builtin", 0));
+		json_array_append_new(
+		    purposes, json_pack("{s:s, s:s, s:s, s:b, s:b}", "code", stmt_text(st, 0),
+		                        "label", stmt_text(st, 1), "label_en", stmt_text(st, 1),
+		                        "sensitive", (int)(stmt_int(st, 2) != 0), "builtin", 0));
 	stmt_done(st);
 	if (s < 0)
 		goto fail;
 	for (size_t i = 0; i < NCATEGORIES; i++) {
 		struct privacy_category c;
 		bool custom;
-		if (category_get(db, &c, &custom, community_id, categories[i].c.category, &a, e) < 0)
+		if (category_get(db, &c, &custom, community_id, categories[i].c.category, &a, e) <
+		    0)
 			goto fail;
 		json_array_append_new(cats, category_json(&c, custom));
 	}
@@ -374,8 +400,7 @@ fail:
 }
 
 int privacy_notice_add(struct store *db, int64_t *out, int64_t community_id, const char *text,
-                       const char *effective_date, const struct privacy_actor *who,
-                       struct err *e)
+                       const char *effective_date, const struct privacy_actor *who, struct err *e)
 {
 	struct stmt *st;
 	int64_t v = 0;
@@ -410,7 +435,8 @@ int privacy_notice_add(struct store *db, int64_t *out, int64_t community_id, con
 	bind_opt(st, 6, who ? who->name : NULL);
 	stmt_bind_int(st, 7, time_now());
 	snprintf(detail, sizeof(detail), "version %lld", (long long)v);
-	if (stmt_exec(st, e) < 0 || audit(db, who, "privacy.notice", 0, community_id, detail, e) < 0 ||
+	if (stmt_exec(st, e) < 0 ||
+	    audit(db, who, "privacy.notice", 0, community_id, detail, e) < 0 ||
 	    store_commit(db, e) < 0)
 		goto fail;
 	*out = v;
@@ -420,8 +446,8 @@ fail:
 	return -1;
 }
 
-int privacy_purpose_add(struct store *db, int64_t community_id, const char *code,
-                        const char *label, bool sensitive, struct err *e)
+int privacy_purpose_add(struct store *db, int64_t community_id, const char *code, const char *label,
+                        bool sensitive, struct err *e)
 {
 	struct stmt *st;
 	size_t n = code ? strlen(code) : 0;
@@ -460,7 +486,8 @@ int privacy_purpose_add(struct store *db, int64_t community_id, const char *code
 	if (stmt_exec(st, e) < 0) {
 		if (e->code == ERR_CONFLICT) {
 			err_clear(e);
-			err_set(e, ERR_CONFLICT, "code", "the community already has purpose %s", code);
+			err_set(e, ERR_CONFLICT, "code", "the community already has purpose %s",
+			        code);
 		}
 		goto fail;
 	}
@@ -472,8 +499,8 @@ fail:
 	return -1;
 }
 
-int privacy_category_set(struct store *db, int64_t community_id,
-                         const struct privacy_category *c, struct err *e)
+int privacy_category_set(struct store *db, int64_t community_id, const struct privacy_category *c,
+                         struct err *e)
 {
 	struct stmt *st;
 	if (!privacy_category_ok(c->category))
@@ -533,9 +560,9 @@ static const char sql_consent_exists[] =
 static const char sql_consents[] = "SELECT " CONSENT_COLS " FROM consents WHERE resident_id = ?"
                                    " AND community_id = ? ORDER BY given_at DESC, id DESC";
 
-int privacy_consent_add(struct store *db, int64_t *out, int64_t community_id,
-                        int64_t resident_id, const struct consent_input *in,
-                        const struct privacy_actor *who, struct err *e)
+int privacy_consent_add(struct store *db, int64_t *out, int64_t community_id, int64_t resident_id,
+                        const struct consent_input *in, const struct privacy_actor *who,
+                        struct err *e)
 {
 	struct person p, g;
 	struct stmt *st;
@@ -562,8 +589,8 @@ int privacy_consent_add(struct store *db, int64_t *out, int64_t community_id,
 	if (s < 0)
 		goto fail;
 	if (s == STORE_DONE) {
-		err_set(e, ERR_INVALID, "notice_version", "the community has no notice version %lld",
-		        (long long)in->notice_version);
+		err_set(e, ERR_INVALID, "notice_version",
+		        "the community has no notice version %lld", (long long)in->notice_version);
 		goto fail;
 	}
 	if (at < 0 || at > now + 300) {
@@ -571,7 +598,8 @@ int privacy_consent_add(struct store *db, int64_t *out, int64_t community_id,
 		goto fail;
 	}
 	if (!privacy_method_ok(in->method)) {
-		err_set(e, ERR_INVALID, "method", "method must be paper, in_person, online or phone");
+		err_set(e, ERR_INVALID, "method",
+		        "method must be paper, in_person, online or phone");
 		goto fail;
 	}
 	if (in->evidence && *in->evidence && !text_ok(in->evidence, PRIVACY_EVIDENCE_MAX, false)) {
@@ -587,7 +615,8 @@ int privacy_consent_add(struct store *db, int64_t *out, int64_t community_id,
 	}
 	if (in->guardian_resident_id) {
 		if (in->guardian_resident_id == resident_id) {
-			err_set(e, ERR_INVALID, "guardian", "a person cannot be their own guardian");
+			err_set(e, ERR_INVALID, "guardian",
+			        "a person cannot be their own guardian");
 			goto fail;
 		}
 		if (person_read(db, &g, community_id, in->guardian_resident_id, e) < 0) {
@@ -602,9 +631,10 @@ int privacy_consent_add(struct store *db, int64_t *out, int64_t community_id,
 	           (in->guardian_relation && *in->guardian_relation)) {
 		if (!text_ok(in->guardian_name, RESIDENT_NAME_MAX, false) ||
 		    !text_ok(in->guardian_relation, 20, false)) {
-			err_set(e, ERR_INVALID, "guardian",
-			        "a guardian needs both a name (1-%d characters) and a relation (1-20)",
-			        RESIDENT_NAME_MAX);
+			err_set(
+			    e, ERR_INVALID, "guardian",
+			    "a guardian needs both a name (1-%d characters) and a relation (1-20)",
+			    RESIDENT_NAME_MAX);
 			goto fail;
 		}
 	}
@@ -725,23 +755,23 @@ static json_t *consent_json(struct stmt *st)
 		guardian = json_pack("{s:s, s:s}", "name", stmt_text(st, 10), "relation",
 		                     stmt_text(st, 11));
 	}
-	return json_pack("{s:I, s:s, s:b, s:I, s:I, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
-	                 " s:o, s:s, s:I}",
-	                 "id", (json_int_t)stmt_int(st, 0), "purpose", stmt_text(st, 1), "sensitive",
-	                 (int)(stmt_int(st, 2) != 0), "notice_version", (json_int_t)stmt_int(st, 3),
-	                 "given_at", (json_int_t)stmt_int(st, 4), "method", stmt_text(st, 5),
-	                 "evidence", text_or_null(st, 6), "recorded_by", int_or_null(st, 7),
-	                 "recorded_by_name", text_or_null(st, 8), "guardian", guardian,
-	                 "withdrawn_at", int_or_null(st, 12), "withdrawn_method",
-	                 text_or_null(st, 13), "withdrawn_note", text_or_null(st, 14),
-	                 "withdrawn_by", int_or_null(st, 15), "withdrawn_by_name", text_or_null(st, 16), "state",
-	                 stmt_is_null(st, 12) ? "given" : "withdrawn", "created_at",
-	                 (json_int_t)stmt_int(st, 17));
+	return json_pack(
+	    "{s:I, s:s, s:b, s:I, s:I, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
+	    " s:o, s:s, s:I}",
+	    "id", (json_int_t)stmt_int(st, 0), "purpose", stmt_text(st, 1), "sensitive",
+	    (int)(stmt_int(st, 2) != 0), "notice_version", (json_int_t)stmt_int(st, 3), "given_at",
+	    (json_int_t)stmt_int(st, 4), "method", stmt_text(st, 5), "evidence",
+	    text_or_null(st, 6), "recorded_by", int_or_null(st, 7), "recorded_by_name",
+	    text_or_null(st, 8), "guardian", guardian, "withdrawn_at", int_or_null(st, 12),
+	    "withdrawn_method", text_or_null(st, 13), "withdrawn_note", text_or_null(st, 14),
+	    "withdrawn_by", int_or_null(st, 15), "withdrawn_by_name", text_or_null(st, 16), "state",
+	    stmt_is_null(st, 12) ? "given" : "withdrawn", "created_at",
+	    (json_int_t)stmt_int(st, 17));
 }
 
 /* The consent records of a resident, newest first (no existence check). */
-static int consent_list(struct store *db, json_t **out, int64_t community_id,
-                        int64_t resident_id, struct err *e)
+static int consent_list(struct store *db, json_t **out, int64_t community_id, int64_t resident_id,
+                        struct err *e)
 {
 	struct stmt *st = store_prepare(db, sql_consents, e);
 	json_t *arr;
@@ -782,8 +812,8 @@ int privacy_consents(struct store *db, json_t **out, int64_t community_id, int64
 		const char *code = json_string_value(json_object_get(x, "code"));
 		json_t *latest = NULL, *c;
 		size_t j;
-		json_array_foreach(list, j, c) if (!strcmp(json_string_value(json_object_get(c, "purpose")),
-		                                           code))
+		json_array_foreach(
+		    list, j, c) if (!strcmp(json_string_value(json_object_get(c, "purpose")), code))
 		{
 			latest = c; /* newest first */
 			break;
@@ -793,8 +823,9 @@ int privacy_consents(struct store *db, json_t **out, int64_t community_id, int64
 		    json_pack("{s:s, s:o, s:O, s:O}", "state",
 		              latest ? json_string_value(json_object_get(latest, "state")) : "none",
 		              "consent_id",
-		              latest ? json_integer(json_integer_value(json_object_get(latest, "id")))
-		                     : json_null(),
+		              latest
+		                  ? json_integer(json_integer_value(json_object_get(latest, "id")))
+		                  : json_null(),
 		              "sensitive", json_object_get(x, "sensitive"), "label",
 		              json_object_get(x, "label")));
 	}
@@ -819,7 +850,8 @@ int privacy_moved_out(struct store *db, int64_t community_id, int64_t resident_i
 {
 	struct stmt *st;
 	if (at < 0 || at > time_now() + 300)
-		return err_set(e, ERR_INVALID, "moved_out_at", "moved_out_at must not be in the future");
+		return err_set(e, ERR_INVALID, "moved_out_at",
+		               "moved_out_at must not be in the future");
 	if (store_begin(db, e) < 0)
 		return -1;
 	if (!(st = store_prepare(db, sql_moved_out, e)))
@@ -837,8 +869,8 @@ int privacy_moved_out(struct store *db, int64_t community_id, int64_t resident_i
 		err_set(e, ERR_NOT_FOUND, NULL, "no such resident");
 		goto fail;
 	}
-	if (audit(db, who, "resident.moved_out", resident_id, community_id, at ? "moved out" : "back",
-	          e) < 0 ||
+	if (audit(db, who, "resident.moved_out", resident_id, community_id,
+	          at ? "moved out" : "back", e) < 0 ||
 	    store_commit(db, e) < 0)
 		goto fail;
 	return 0;
@@ -854,8 +886,8 @@ static const char sql_moved_col[] =
 static const char sql_audit_subject[] =
     "SELECT id, at, actor, action, detail FROM audit_log WHERE subject = ? ORDER BY id";
 
-int privacy_resident_part(struct store *db, json_t *out, int64_t community_id,
-                          int64_t resident_id, struct err *e)
+int privacy_resident_part(struct store *db, json_t *out, int64_t community_id, int64_t resident_id,
+                          struct err *e)
 {
 	json_t *r;
 	struct stmt *st;
@@ -880,8 +912,8 @@ int privacy_resident_part(struct store *db, json_t *out, int64_t community_id,
 	return 0;
 }
 
-int privacy_consent_part(struct store *db, json_t *out, int64_t community_id,
-                         int64_t resident_id, struct err *e)
+int privacy_consent_part(struct store *db, json_t *out, int64_t community_id, int64_t resident_id,
+                         struct err *e)
 {
 	json_t *list;
 	if (consent_list(db, &list, community_id, resident_id, e) < 0)
@@ -903,11 +935,10 @@ static int audit_entries(struct store *db, json_t **out, int64_t resident_id, st
 	stmt_bind_text(st, 1, subject, SIZE_MAX);
 	arr = json_array();
 	while ((s = stmt_step(st, e)) == STORE_ROW)
-		json_array_append_new(arr, json_pack("{s:I, s:I, s:o, s:s, s:o}", "id",
-		                                     (json_int_t)stmt_int(st, 0), "at",
-		                                     (json_int_t)stmt_int(st, 1), "actor",
-		                                     text_or_null(st, 2), "action", stmt_text(st, 3),
-		                                     "detail", text_or_null(st, 4)));
+		json_array_append_new(
+		    arr, json_pack("{s:I, s:I, s:o, s:s, s:o}", "id", (json_int_t)stmt_int(st, 0),
+		                   "at", (json_int_t)stmt_int(st, 1), "actor", text_or_null(st, 2),
+		                   "action", stmt_text(st, 3), "detail", text_or_null(st, 4)));
 	stmt_done(st);
 	if (s < 0) {
 		json_decref(arr);
@@ -976,7 +1007,9 @@ static const char *basis_zh(const char *b)
 
 static const char *from_zh(const char *f)
 {
-	return !strcmp(f, "moved_out") ? "迁出后" : !strcmp(f, "event") ? "事件发生后" : "最后活动后";
+	return !strcmp(f, "moved_out") ? "迁出后"
+	       : !strcmp(f, "event")   ? "事件发生后"
+	                               : "最后活动后";
 }
 
 static const char *from_en(const char *f)
@@ -1042,41 +1075,50 @@ int privacy_explain(struct store *db, json_t **out, int64_t community_id, int64_
 			china_date(until, ends);
 		state = json_string_value(json_object_get(given, d->purpose));
 		if (c.retention_days < 0)
-			snprintf(zh, sizeof(zh), "%s：用于“%s”，依据为%s，自%s起保存，无限期保存（%s）。", d->zh,
-			         purpose_name(d->purpose, true), basis_zh(c.lawful_basis), since, c.reason ? c.reason : "");
+			snprintf(zh, sizeof(zh),
+			         "%s：用于“%s”，依据为%s，自%s起保存，无限期保存（%s）。", d->zh,
+			         purpose_name(d->purpose, true), basis_zh(c.lawful_basis), since,
+			         c.reason ? c.reason : "");
 		else
-			snprintf(zh, sizeof(zh), "%s：用于“%s”，依据为%s，自%s起保存，%s保存%lld天%s%s。",
-			         d->zh, purpose_name(d->purpose, true), basis_zh(c.lawful_basis), since,
+			snprintf(zh, sizeof(zh),
+			         "%s：用于“%s”，依据为%s，自%s起保存，%s保存%lld天%s%s。", d->zh,
+			         purpose_name(d->purpose, true), basis_zh(c.lawful_basis), since,
 			         from_zh(c.retention_from), (long long)c.retention_days,
 			         ends ? "，至" : "", until);
 		if (c.retention_days < 0)
-			snprintf(en, sizeof(en), "%s: for %s, on the basis of %s, held since %s, kept "
-			         "indefinitely (%s).", d->en, purpose_name(d->purpose, false), c.lawful_basis, since,
+			snprintf(en, sizeof(en),
+			         "%s: for %s, on the basis of %s, held since %s, kept "
+			         "indefinitely (%s).",
+			         d->en, purpose_name(d->purpose, false), c.lawful_basis, since,
 			         c.reason ? c.reason : "");
 		else
-			snprintf(en, sizeof(en), "%s: for %s, on the basis of %s, held since %s, kept %lld "
-			         "days %s%s%s.", d->en, purpose_name(d->purpose, false), c.lawful_basis, since,
+			snprintf(en, sizeof(en),
+			         "%s: for %s, on the basis of %s, held since %s, kept %lld "
+			         "days %s%s%s.",
+			         d->en, purpose_name(d->purpose, false), c.lawful_basis, since,
 			         (long long)c.retention_days, from_en(c.retention_from),
 			         ends ? ", until " : "", until);
 		json_array_append_new(
-		    cats, json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:s, s:o, s:o, s:o, s:b, s:s, s:s}",
-		                    "category", name, "holds_zh", d->zh, "holds_en", d->en, "purpose",
-		                    d->purpose, "lawful_basis", c.lawful_basis, "since",
-		                    (json_int_t)p.created_at, "retention_days",
-		                    c.retention_days < 0 ? json_null() : json_integer(c.retention_days),
-		                    "retention_from", c.retention_from, "ends_at",
-		                    ends ? json_integer(ends) : json_null(), "reason",
-		                    c.reason ? json_string(c.reason) : json_null(), "consent",
-		                    state ? json_string(state) : json_null(), "expired",
-		                    ends && ends <= now, "text_zh", zh, "text_en", en));
+		    cats,
+		    json_pack(
+		        "{s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:s, s:o, s:o, s:o, s:b, s:s, s:s}",
+		        "category", name, "holds_zh", d->zh, "holds_en", d->en, "purpose",
+		        d->purpose, "lawful_basis", c.lawful_basis, "since",
+		        (json_int_t)p.created_at, "retention_days",
+		        c.retention_days < 0 ? json_null() : json_integer(c.retention_days),
+		        "retention_from", c.retention_from, "ends_at",
+		        ends ? json_integer(ends) : json_null(), "reason",
+		        c.reason ? json_string(c.reason) : json_null(), "consent",
+		        state ? json_string(state) : json_null(), "expired", ends && ends <= now,
+		        "text_zh", zh, "text_en", en));
 	}
-	*out = json_pack("{s:I, s:o, s:o, s:o, s:o, s:s, s:s}", "resident_id",
-	                 (json_int_t)resident_id, "moved_out_at",
-	                 p.moved_out_at ? json_integer(p.moved_out_at) : json_null(), "categories",
-	                 cats, "consents", given, "full_reads", reads, "note_zh",
-	                 "照护、产权、账号等数据由各自模块保存，合并后将一并列出。", "note_en",
-	                 "Care, ownership and account data are held by their own modules and are "
-	                 "listed here once merged.");
+	*out =
+	    json_pack("{s:I, s:o, s:o, s:o, s:o, s:s, s:s}", "resident_id", (json_int_t)resident_id,
+	              "moved_out_at", p.moved_out_at ? json_integer(p.moved_out_at) : json_null(),
+	              "categories", cats, "consents", given, "full_reads", reads, "note_zh",
+	              "照护、产权、账号等数据由各自模块保存，合并后将一并列出。", "note_en",
+	              "Care, ownership and account data are held by their own modules and are "
+	              "listed here once merged.");
 	json_decref(consents);
 	json_decref(audits);
 	arena_release(&a);
@@ -1144,7 +1186,8 @@ const char *privacy_corrected_fields(const struct resident_input *in, struct are
 	size_t k = 0;
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		if (f[i].given)
-			k += (size_t)snprintf(buf + k, sizeof(buf) - k, "%s%s", k ? "," : "", f[i].name);
+			k += (size_t)snprintf(buf + k, sizeof(buf) - k, "%s%s", k ? "," : "",
+			                      f[i].name);
 	return arena_strdup(a, buf);
 }
 
@@ -1213,8 +1256,8 @@ static const struct privacy_actor retention_actor = {0, "retention", NULL};
 /* One kind of per-resident expiry: the rows sql selects at cutoff get
  * action (NULL sql_do: delete the resident), one audit entry each. */
 static int expire_residents(struct store *db, int64_t community_id, int64_t cutoff,
-                            const char *sql_sel, const char *sql_do, const char *action,
-                            bool dry, FILE *report, int64_t *count, struct err *e)
+                            const char *sql_sel, const char *sql_do, const char *action, bool dry,
+                            FILE *report, int64_t *count, struct err *e)
 {
 	int64_t ids[PRIVACY_BATCH];
 	size_t n;
@@ -1271,13 +1314,14 @@ static int retention_community(struct store *db, int64_t community_id, struct re
 	                            "retention.contact", dry, report, &rc->phones_cleared, e) < 0))
 		goto out;
 	if (cutoff_of(db, &on, &cut, community_id, "household", now, &a, e) < 0 ||
-	    (on && expire_residents(db, community_id, cut, sql_expired_dwellings, sql_clear_dwelling,
-	                            "retention.household", dry, report, &rc->dwellings_cleared,
-	                            e) < 0))
+	    (on &&
+	     expire_residents(db, community_id, cut, sql_expired_dwellings, sql_clear_dwelling,
+	                      "retention.household", dry, report, &rc->dwellings_cleared, e) < 0))
 		goto out;
 	if (cutoff_of(db, &on, &cut, community_id, "identity", now, &a, e) < 0 ||
-	    (on && expire_residents(db, community_id, cut, sql_expired_residents, NULL,
-	                            "retention.delete", dry, report, &rc->residents_deleted, e) < 0))
+	    (on &&
+	     expire_residents(db, community_id, cut, sql_expired_residents, NULL,
+	                      "retention.delete", dry, report, &rc->residents_deleted, e) < 0))
 		goto out;
 	if (cutoff_of(db, &on, &cut, community_id, "consent", now, &a, e) < 0)
 		goto out;
@@ -1285,18 +1329,20 @@ static int retention_community(struct store *db, int64_t community_id, struct re
 		int64_t ids[PRIVACY_BATCH], who[PRIVACY_BATCH];
 		size_t k;
 		do {
-			if (ids_of(db, sql_expired_consents, community_id, cut, ids, who, &k, e) < 0)
+			if (ids_of(db, sql_expired_consents, community_id, cut, ids, who, &k, e) <
+			    0)
 				goto out;
 			for (size_t i = 0; i < k; i++) {
 				if (report)
-					fprintf(report, "retention.consent community %lld consent %lld\n",
+					fprintf(report,
+					        "retention.consent community %lld consent %lld\n",
 					        (long long)community_id, (long long)ids[i]);
 				rc->consents_deleted++;
 				if (dry)
 					continue;
 				if (exec_id(db, sql_delete_consent, ids[i], 0, e) < 0 ||
-				    audit(db, &retention_actor, "retention.consent", who[i], community_id,
-				          NULL, e) < 0)
+				    audit(db, &retention_actor, "retention.consent", who[i],
+				          community_id, NULL, e) < 0)
 					goto out;
 			}
 		} while (!dry && k == PRIVACY_BATCH);
@@ -1328,8 +1374,8 @@ static int retention_community(struct store *db, int64_t community_id, struct re
 				stmt_bind_int(st, 1, community_id);
 				stmt_bind_int(st, 2, cut);
 				if (stmt_exec(st, e) < 0 ||
-				    audit(db, &retention_actor, "retention.visits", 0, community_id, detail,
-				          e) < 0)
+				    audit(db, &retention_actor, "retention.visits", 0, community_id,
+				          detail, e) < 0)
 					goto out;
 			}
 		}

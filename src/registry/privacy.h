@@ -60,7 +60,7 @@ struct privacy_actor {
 struct consent_input {
 	const char *purpose;
 	int64_t notice_version;
-	int64_t given_at; /* Unix seconds; 0: now */
+	int64_t given_at;   /* Unix seconds; 0: now */
 	const char *method; /* paper in_person online phone */
 	const char *evidence;
 	bool sensitive_notice;
@@ -71,7 +71,7 @@ struct consent_input {
 struct privacy_category {
 	const char *category;
 	const char *lawful_basis;
-	int64_t retention_days; /* -1: indefinite */
+	int64_t retention_days;     /* -1: indefinite */
 	const char *retention_from; /* moved_out event last_activity */
 	const char *reason;         /* required when indefinite */
 };
@@ -100,23 +100,22 @@ int privacy_settings(struct store *db, json_t **out, int64_t community_id, struc
 /* A new notice version (the next number, from 1); text 1..PRIVACY_NOTICE_MAX
  * characters (newlines allowed), effective_date YYYY-MM-DD.  *out: its version. */
 int privacy_notice_add(struct store *db, int64_t *out, int64_t community_id, const char *text,
-                       const char *effective_date, const struct privacy_actor *who,
-                       struct err *e);
+                       const char *effective_date, const struct privacy_actor *who, struct err *e);
 /* A community's own purpose: code [a-z_]{2,30}, not a built-in one (409 on a
  * repeat, naming "code"). */
-int privacy_purpose_add(struct store *db, int64_t community_id, const char *code,
-                        const char *label, bool sensitive, struct err *e);
+int privacy_purpose_add(struct store *db, int64_t community_id, const char *code, const char *label,
+                        bool sensitive, struct err *e);
 /* Sets a category's basis and retention for the community. */
-int privacy_category_set(struct store *db, int64_t community_id,
-                         const struct privacy_category *c, struct err *e);
+int privacy_category_set(struct store *db, int64_t community_id, const struct privacy_category *c,
+                         struct err *e);
 
 /* Records a consent (audited "consent.record").  Errors name the field:
  * purpose, notice_version, given_at, method, evidence, sensitive_notice,
  * guardian (under 14 without one; a guardian who is the person), 404 for a
  * resident of another community. */
-int privacy_consent_add(struct store *db, int64_t *out, int64_t community_id,
-                        int64_t resident_id, const struct consent_input *in,
-                        const struct privacy_actor *who, struct err *e);
+int privacy_consent_add(struct store *db, int64_t *out, int64_t community_id, int64_t resident_id,
+                        const struct consent_input *in, const struct privacy_actor *who,
+                        struct err *e);
 /* Marks a consent withdrawn now (audited "consent.withdraw"); 409 (field
  * "consent") when it already is. */
 int privacy_consent_withdraw(struct store *db, int64_t community_id, int64_t resident_id,
@@ -165,10 +164,10 @@ int privacy_retention_start(struct err *e);
 void privacy_retention_stop(void);
 
 /* The person-export parts of this module (person.h). */
-int privacy_resident_part(struct store *db, json_t *out, int64_t community_id,
-                          int64_t resident_id, struct err *e);
-int privacy_consent_part(struct store *db, json_t *out, int64_t community_id,
-                         int64_t resident_id, struct err *e);
+int privacy_resident_part(struct store *db, json_t *out, int64_t community_id, int64_t resident_id,
+                          struct err *e);
+int privacy_consent_part(struct store *db, json_t *out, int64_t community_id, int64_t resident_id,
+                         struct err *e);
 int privacy_audit_part(struct store *db, json_t *out, int64_t community_id, int64_t resident_id,
                        struct err *e);
 

@@ -61,8 +61,7 @@ static void post_notice(struct req *r)
 	}
 	json_decref(obj);
 	who = actor_of(r);
-	if (err_is_set(&e) ||
-	    privacy_notice_add(r->db, &version, c.id, text, date, &who, &e) < 0)
+	if (err_is_set(&e) || privacy_notice_add(r->db, &version, c.id, text, date, &who, &e) < 0)
 		return http_reply_err(r, &e);
 	http_reply_json(r, 201, json_pack("{s:I}", "version", (json_int_t)version));
 }
@@ -82,8 +81,9 @@ static void post_purpose(struct req *r)
 	    http_body_take(r, f, sizeof(f) / sizeof(f[0]), &e) < 0 ||
 	    privacy_purpose_add(r->db, c.id, code, label, sensitive, &e) < 0)
 		return http_reply_err(r, &e);
-	http_reply_json(r, 201, json_pack("{s:s, s:s, s:b}", "code", code, "label", label,
-	                                  "sensitive", (int)sensitive));
+	http_reply_json(r, 201,
+	                json_pack("{s:s, s:s, s:b}", "code", code, "label", label, "sensitive",
+	                          (int)sensitive));
 }
 
 static void put_category(struct req *r)
@@ -95,7 +95,8 @@ static void put_category(struct req *r)
 	const struct jfield f[] = {
 	    {"category", JF_STRING, true, 1, 20, &pc.category, NULL},
 	    {"lawful_basis", JF_STRING, true, 1, 20, &pc.lawful_basis, NULL},
-	    {"retention_days", JF_INT, false, 1, PRIVACY_RETENTION_DAYS_MAX, &pc.retention_days, NULL},
+	    {"retention_days", JF_INT, false, 1, PRIVACY_RETENTION_DAYS_MAX, &pc.retention_days,
+	     NULL},
 	    {"retention_from", JF_STRING, true, 1, 20, &pc.retention_from, NULL},
 	    {"reason", JF_STRING, false, 0, PRIVACY_REASON_MAX, &pc.reason, NULL},
 	};
@@ -160,8 +161,9 @@ static void post_consent(struct req *r)
 		json_object_del(obj, "guardian");
 		if (json_is_object(g)) {
 			if (json_take(g, gf, sizeof(gf) / sizeof(gf[0]), &r->arena, &e) < 0) {
-				const char *field = e.field[0] ? arena_printf(&r->arena, "guardian.%s", e.field)
-				                               : "guardian";
+				const char *field =
+				    e.field[0] ? arena_printf(&r->arena, "guardian.%s", e.field)
+				               : "guardian";
 				char msg[sizeof(e.message)];
 				snprintf(msg, sizeof(msg), "%s", e.message);
 				err_clear(&e);
@@ -177,8 +179,7 @@ static void post_consent(struct req *r)
 		json_take(obj, f, sizeof(f) / sizeof(f[0]), &r->arena, &e);
 	json_decref(obj);
 	who = actor_of(r);
-	if (err_is_set(&e) ||
-	    privacy_consent_add(r->db, &id, c.id, r->param[1], &in, &who, &e) < 0)
+	if (err_is_set(&e) || privacy_consent_add(r->db, &id, c.id, r->param[1], &in, &who, &e) < 0)
 		return http_reply_err(r, &e);
 	http_reply_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }

@@ -207,18 +207,19 @@ static void test_consent_rules(void **state)
 	    json_string_value(json_object_get(
 	        json_object_get(json_object_get(o, "state"), "care_services"), "state")),
 	    "given");
-	assert_string_equal(json_string_value(json_object_get(
-	                        json_object_get(json_object_get(o, "state"), "volunteer"), "state")),
-	                    "none");
+	assert_string_equal(
+	    json_string_value(json_object_get(
+	        json_object_get(json_object_get(o, "state"), "volunteer"), "state")),
+	    "none");
 	json_decref(o);
 	expect_err(privacy_consent_withdraw(fx.db, fx.c1, adult, id2, "fax", NULL, &who, &e), &e,
 	           ERR_INVALID, "method");
-	assert_int_equal(privacy_consent_withdraw(fx.db, fx.c1, adult, id2, "phone", "来电", &who, &e),
-	                 0);
+	assert_int_equal(
+	    privacy_consent_withdraw(fx.db, fx.c1, adult, id2, "phone", "来电", &who, &e), 0);
 	expect_err(privacy_consent_withdraw(fx.db, fx.c1, adult, id2, "phone", NULL, &who, &e), &e,
 	           ERR_CONFLICT, "consent");
-	assert_int_equal(privacy_consent_withdraw(fx.db, fx.c2, adult, id2, "phone", NULL, &who, &e),
-	                 -1);
+	assert_int_equal(
+	    privacy_consent_withdraw(fx.db, fx.c2, adult, id2, "phone", NULL, &who, &e), -1);
 	assert_int_equal(e.code, ERR_NOT_FOUND);
 	err_clear(&e);
 	assert_int_equal(privacy_consents(fx.db, &o, fx.c1, adult, &e), 0);
@@ -247,8 +248,8 @@ static void test_category_settings(void **state)
 	c.retention_days = 30;
 	assert_int_equal(privacy_category_set(fx.db, fx.c2, &c, &e), 0);
 	assert_int_equal(privacy_category_default("contact")->retention_days, 180);
-	expect_err(privacy_purpose_add(fx.db, fx.c2, "registry", "登记", false, &e), &e, ERR_CONFLICT,
-	           "code");
+	expect_err(privacy_purpose_add(fx.db, fx.c2, "registry", "登记", false, &e), &e,
+	           ERR_CONFLICT, "code");
 	expect_err(privacy_purpose_add(fx.db, fx.c2, "Bad-Code", "x", false, &e), &e, ERR_INVALID,
 	           "code");
 	assert_int_equal(privacy_purpose_add(fx.db, fx.c2, "elder_meals", "老年助餐", true, &e), 0);
@@ -313,7 +314,8 @@ static void columns_of(sqlite3 *s, const char *table, char *out, size_t n)
 	assert_int_equal(sqlite3_prepare_v2(s, sql, -1, &st, NULL), SQLITE_OK);
 	out[k++] = ',';
 	while (sqlite3_step(st) == SQLITE_ROW)
-		k += (size_t)snprintf(out + k, n - k, "%s,", (const char *)sqlite3_column_text(st, 1));
+		k += (size_t)snprintf(out + k, n - k, "%s,",
+		                      (const char *)sqlite3_column_text(st, 1));
 	out[k] = '\0';
 	sqlite3_finalize(st);
 }
@@ -322,8 +324,8 @@ static void test_export_complete(void **state)
 {
 	(void)state;
 	struct err e = ERR_INIT;
-	struct consent_input in = {.purpose = "contact", .notice_version = 1, .method = "online",
-	                           .evidence = "扫码确认"};
+	struct consent_input in = {
+	    .purpose = "contact", .notice_version = 1, .method = "online", .evidence = "扫码确认"};
 	int64_t r = add(fx.c1, "导出人", "11010519491231002X", "13600003333", NULL), cid;
 	json_t *o, *parts, *res, *cons;
 	sqlite3 *s;
@@ -333,13 +335,14 @@ static void test_export_complete(void **state)
 	                       "guardian_relation,";
 
 	assert_int_equal(privacy_consent_add(fx.db, &cid, fx.c1, r, &in, &who, &e), 0);
-	assert_int_equal(privacy_consent_withdraw(fx.db, fx.c1, r, cid, "online", "不再需要", &who, &e),
-	                 0);
+	assert_int_equal(
+	    privacy_consent_withdraw(fx.db, fx.c1, r, cid, "online", "不再需要", &who, &e), 0);
 	assert_int_equal(privacy_export(fx.db, &o, fx.c1, r, &who, &e), 0);
 	parts = json_object_get(o, "parts");
 	assert_int_equal(json_object_size(parts), all_person_exports_n);
 	res = json_object_get(parts, "resident");
-	assert_string_equal(json_string_value(json_object_get(res, "id_number")), "11010519491231002X");
+	assert_string_equal(json_string_value(json_object_get(res, "id_number")),
+	                    "11010519491231002X");
 	assert_string_equal(json_string_value(json_object_get(res, "phone")), "13600003333");
 	cons = json_object_get(parts, "consents");
 	assert_int_equal(json_array_size(cons), 1);
@@ -379,7 +382,8 @@ static int64_t traces(int64_t id, const char *name, const char *hash, const char
 	int64_t hits = 0;
 	char sql[1024];
 	assert_int_equal(sqlite3_open(fx.path, &s), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(s, "SELECT name FROM sqlite_master WHERE type = 'table'",
+	assert_int_equal(sqlite3_prepare_v2(s,
+	                                    "SELECT name FROM sqlite_master WHERE type = 'table'",
 	                                    -1, &t, NULL),
 	                 SQLITE_OK);
 	while (sqlite3_step(t) == SQLITE_ROW) {
@@ -392,8 +396,9 @@ static int64_t traces(int64_t id, const char *name, const char *hash, const char
 		assert_int_equal(sqlite3_prepare_v2(s, sql, -1, &c, NULL), SQLITE_OK);
 		while (sqlite3_step(c) == SQLITE_ROW) {
 			const char *col = (const char *)sqlite3_column_text(c, 1);
-			bool idcol = !strcmp(table, "residents") ? !strcmp(col, "id")
-			                                         : strstr(col, "resident_id") != NULL;
+			bool idcol = !strcmp(table, "residents")
+			                 ? !strcmp(col, "id")
+			                 : strstr(col, "resident_id") != NULL;
 			snprintf(sql, sizeof(sql),
 			         "SELECT COUNT(*) FROM %s WHERE (? AND %s = ?)"
 			         " OR instr(CAST(%s AS TEXT), ?) > 0 OR CAST(%s AS TEXT) = ?"
@@ -424,7 +429,8 @@ static void test_erase_leaves_nothing(void **state)
 	struct err e = ERR_INIT;
 	const char *name = "独一无二的名字";
 	char idn[19], b[11], hash[SEAL_HASH_CHARS + 1];
-	int64_t r = add(fx.c1, name, idcard(idn, "44030419900101123"), "13512349173", NULL), kid, cid;
+	int64_t r = add(fx.c1, name, idcard(idn, "44030419900101123"), "13512349173", NULL), kid,
+	        cid;
 	struct consent_input in = {.purpose = "registry", .notice_version = 1, .method = "paper"};
 	json_t *o;
 
@@ -448,8 +454,8 @@ static void test_erase_leaves_nothing(void **state)
 	assert_int_equal(traces(0, name, hash, "9173", true), 0);
 	/* the child's consent outlives the guardian, without naming them */
 	assert_int_equal(privacy_consents(fx.db, &o, fx.c1, kid, &e), 0);
-	assert_true(json_is_null(json_object_get(
-	    json_array_get(json_object_get(o, "consents"), 0), "guardian")));
+	assert_true(json_is_null(
+	    json_object_get(json_array_get(json_object_get(o, "consents"), 0), "guardian")));
 	json_decref(o);
 	assert_int_equal(privacy_erase(fx.db, fx.c1, r, &who, &e), -1);
 	assert_int_equal(e.code, ERR_NOT_FOUND);
@@ -472,9 +478,11 @@ static void test_explain(void **state)
 	{
 		if (!strcmp(json_string_value(json_object_get(x, "category")), "contact")) {
 			contact = true;
-			assert_int_equal(json_integer_value(json_object_get(x, "retention_days")), 180);
+			assert_int_equal(json_integer_value(json_object_get(x, "retention_days")),
+			                 180);
 			assert_true(json_integer_value(json_object_get(x, "ends_at")) > time_now());
-			assert_non_null(strstr(json_string_value(json_object_get(x, "text_zh")), "180"));
+			assert_non_null(
+			    strstr(json_string_value(json_object_get(x, "text_zh")), "180"));
 		}
 		assert_string_not_equal(json_string_value(json_object_get(x, "category")),
 		                        "household");
