@@ -1193,16 +1193,17 @@ const char *privacy_corrected_fields(const struct resident_input *in, struct are
 
 /* ---- retention ---- */
 
-static const char sql_communities[] = "SELECT id FROM communities ORDER BY id";
+static const char sql_communities[] =
+    "SELECT id FROM communities WHERE id > ? ORDER BY id LIMIT 256";
 static const char sql_expired_residents[] =
     "SELECT id FROM residents WHERE community_id = ? AND moved_out_at IS NOT NULL"
-    " AND moved_out_at <= ? ORDER BY id LIMIT ?";
+    " AND moved_out_at <= ? AND id > ? ORDER BY id LIMIT ?";
 static const char sql_expired_phones[] =
     "SELECT id FROM residents WHERE community_id = ? AND moved_out_at IS NOT NULL"
-    " AND moved_out_at <= ? AND phone IS NOT NULL ORDER BY id LIMIT ?";
+    " AND moved_out_at <= ? AND phone IS NOT NULL AND id > ? ORDER BY id LIMIT ?";
 static const char sql_expired_dwellings[] =
     "SELECT id FROM residents WHERE community_id = ? AND moved_out_at IS NOT NULL"
-    " AND moved_out_at <= ? AND dwelling_id IS NOT NULL ORDER BY id LIMIT ?";
+    " AND moved_out_at <= ? AND dwelling_id IS NOT NULL AND id > ? ORDER BY id LIMIT ?";
 static const char sql_clear_phone[] =
     "UPDATE residents SET phone = NULL, phone_tail = NULL WHERE id = ? AND community_id = ?";
 static const char sql_clear_dwelling[] =
@@ -1214,12 +1215,12 @@ static const char sql_anonymise_visits[] =
     " AND notes <> ''";
 static const char sql_expired_consents[] =
     "SELECT id, resident_id FROM consents WHERE community_id = ? AND withdrawn_at IS NOT NULL"
-    " AND withdrawn_at <= ? ORDER BY id LIMIT ?";
+    " AND withdrawn_at <= ? AND id > ? ORDER BY id LIMIT ?";
 static const char sql_delete_consent[] = "DELETE FROM consents WHERE id = ?";
 
 /* Ids (at most PRIVACY_BATCH) selected by sql for (community, cutoff). */
 static int ids_of(struct store *db, const char *sql, int64_t community_id, int64_t cutoff,
-                  int64_t *ids, int64_t *second, size_t *n, struct err *e)
+                  int64_t after, int64_t *ids, int64_t *second, size_t *n, struct err *e)
 {
 	struct stmt *st = store_prepare(db, sql, e);
 	int s;
@@ -1228,7 +1229,8 @@ static int ids_of(struct store *db, const char *sql, int64_t community_id, int64
 		return -1;
 	stmt_bind_int(st, 1, community_id);
 	stmt_bind_int(st, 2, cutoff);
-	stmt_bind_int(st, 3, PRIVACY_BATCH);
+	stmt_bind_int(st, 3, after);
+	stmt_bind_int(st, 4, PRIVACY_BATCH);
 	while ((s = stmt_step(st, e)) == STORE_ROW) {
 		ids[*n] = stmt_int(st, 0);
 		if (second)
@@ -1259,10 +1261,10 @@ static int expire_residents(struct store *db, int64_t community_id, int64_t cuto
                             const char *sql_sel, const char *sql_do, const char *action, bool dry,
                             FILE *report, int64_t *count, struct err *e)
 {
-	int64_t ids[PRIVACY_BATCH];
+	int64_t ids[PRIVACY_BATCH], after = 0;
 	size_t n;
 	do {
-		if (ids_of(db, sql_sel, community_id, cutoff, ids, NULL, &n, e) < 0)
+		if (ids_of(db, sql_sel, community_id, cutoff, after, ids, NULL, &n, e) < 0)
 			return -1;
 		for (size_t i = 0; i < n; i++) {
 			if (report)
@@ -1282,7 +1284,9 @@ static int expire_residents(struct store *db, int64_t community_id, int64_t cuto
 			if (audit(db, &retention_actor, action, ids[i], community_id, NULL, e) < 0)
 				return -1;
 		}
-	} while (!dry && n == PRIVACY_BATCH);
+		if (n)
+			after = ids[n - 1];
+	} while (n == PRIVACY_BATCH);
 	return 0;
 }
 
@@ -1326,11 +1330,11 @@ static int retention_community(struct store *db, int64_t community_id, struct re
 	if (cutoff_of(db, &on, &cut, community_id, "consent", now, &a, e) < 0)
 		goto out;
 	if (on) {
-		int64_t ids[PRIVACY_BATCH], who[PRIVACY_BATCH];
+		int64_t ids[PRIVACY_BATCH], who[PRIVACY_BATCH], after = 0;
 		size_t k;
 		do {
-			if (ids_of(db, sql_expired_consents, community_id, cut, ids, who, &k, e) <
-			    0)
+			if (ids_of(db, sql_expired_consents, community_id, cut, after, ids, who, &k,
+			           e) < 0)
 				goto out;
 			for (size_t i = 0; i < k; i++) {
 				if (report)
@@ -1345,7 +1349,9 @@ static int retention_community(struct store *db, int64_t community_id, struct re
 				          community_id, NULL, e) < 0)
 					goto out;
 			}
-		} while (!dry && k == PRIVACY_BATCH);
+			if (k)
+				after = ids[k - 1];
+		} while (k == PRIVACY_BATCH);
 	}
 	if (cutoff_of(db, &on, &cut, community_id, "visits", now, &a, e) < 0)
 		goto out;
@@ -1389,30 +1395,35 @@ out:
 int privacy_retention_run(struct store *db, struct retention_counts *out, int64_t now, bool dry,
                           FILE *report, struct err *e)
 {
-	struct stmt *st;
-	int64_t ids[4096];
-	size_t n = 0;
-	int s;
+	int64_t ids[256], after = 0;
+	size_t n;
 	memset(out, 0, sizeof(*out));
-	if (!(st = store_prepare(db, sql_communities, e)))
-		return -1;
-	while ((s = stmt_step(st, e)) == STORE_ROW && n < sizeof(ids) / sizeof(ids[0]))
-		ids[n++] = stmt_int(st, 0);
-	stmt_done(st);
-	if (s < 0)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if (store_begin(db, e) < 0)
+	do {
+		struct stmt *st = store_prepare(db, sql_communities, e);
+		int s;
+		n = 0;
+		if (!st)
 			return -1;
-		if (retention_community(db, ids[i], out, now, dry, report, e) < 0) {
-			store_rollback(db);
+		stmt_bind_int(st, 1, after);
+		while ((s = stmt_step(st, e)) == STORE_ROW)
+			ids[n++] = stmt_int(st, 0);
+		stmt_done(st);
+		if (s < 0)
 			return -1;
+		for (size_t i = 0; i < n; i++) {
+			after = ids[i];
+			if (store_begin(db, e) < 0)
+				return -1;
+			if (retention_community(db, ids[i], out, now, dry, report, e) < 0) {
+				store_rollback(db);
+				return -1;
+			}
+			if (dry)
+				store_rollback(db);
+			else if (store_commit(db, e) < 0)
+				return -1;
 		}
-		if (dry)
-			store_rollback(db);
-		else if (store_commit(db, e) < 0)
-			return -1;
-	}
+	} while (n == sizeof(ids) / sizeof(ids[0]));
 	return 0;
 }
 
