@@ -18,6 +18,7 @@
 #include "registry/privacy.h"
 
 #include "auth/auth.h"
+#include "core/log.h"
 #include "core/timeutil.h"
 #include "core/utf8.h"
 #include "registry/org.h"
@@ -1446,15 +1447,15 @@ static void *retention_main(void *arg)
 		pthread_mutex_unlock(&retention_lock);
 		if (!(db = store_thread(&e)) ||
 		    privacy_retention_run(db, &c, time_now(), false, NULL, &e) < 0)
-			fprintf(stderr, "retention: %s\n", e.message);
+			log_error("retention: %s", e.message);
 		else if (c.residents_deleted || c.phones_cleared || c.dwellings_cleared ||
 		         c.visits_anonymised || c.consents_deleted)
-			fprintf(stderr,
-			        "retention: %lld residents deleted, %lld phones and %lld dwellings "
-			        "cleared, %lld visits anonymised, %lld consents deleted\n",
-			        (long long)c.residents_deleted, (long long)c.phones_cleared,
-			        (long long)c.dwellings_cleared, (long long)c.visits_anonymised,
-			        (long long)c.consents_deleted);
+			log_info(
+			    "retention: %lld residents deleted, %lld phones and %lld dwellings "
+			    "cleared, %lld visits anonymised, %lld consents deleted",
+			    (long long)c.residents_deleted, (long long)c.phones_cleared,
+			    (long long)c.dwellings_cleared, (long long)c.visits_anonymised,
+			    (long long)c.consents_deleted);
 		pthread_mutex_lock(&retention_lock);
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += DAY;

@@ -51,8 +51,10 @@ test('a worker publishes a notice, records and withdraws consent, exports and er
     await page.locator('[data-testid="consent"][data-state="given"]').waitFor();
     assert.equal(await page.locator('[data-purpose="contact"][data-state="given"]').count(), 1);
 
-    page.once('dialog', (d) => d.accept('phone'));
-    await byTestId(page, 'consent-withdraw').click();
+    await byTestId(page, 'consent-withdraw').locator('summary').click();
+    await byTestId(page, 'withdraw-method').selectOption('phone');
+    await byTestId(page, 'withdraw-note').fill('电话告知');
+    await byTestId(page, 'withdraw-submit').click();
     await page.locator('[data-testid="consent"][data-state="withdrawn"]').waitFor();
     assert.equal(await page.locator('[data-purpose="contact"][data-state="withdrawn"]').count(), 1);
     assert.match(await byTestId(page, 'pipl-explain').innerText(), /手机号/);

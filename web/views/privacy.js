@@ -72,6 +72,32 @@ function download(name, data) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+/* Withdrawal, as easy as giving (PIPL art. 15): how, and a note. */
+function withdrawForm(base, consentId, done) {
+  const how = select('method', METHODS, (m) => t(`privacy.method.${m}`), 'withdraw-method');
+  how.value = 'in_person';
+  const note = h('input', { type: 'text', maxlength: 500, dataset: { testid: 'withdraw-note' } });
+  const error = h('p', { class: 'error', role: 'alert' });
+  return h('details', { class: 'no-print', dataset: { testid: 'consent-withdraw' } },
+    h('summary', null, t('privacy.withdraw')),
+    h('form', {
+      class: 'stack', novalidate: true,
+      onsubmit: async (ev) => {
+        ev.preventDefault();
+        error.textContent = '';
+        try {
+          const body = { method: how.value };
+          if (note.value.trim()) body.note = note.value.trim();
+          await post(`${base}/consents/${consentId}/withdraw`, body);
+          done();
+        } catch (err) {
+          error.textContent = errorText(err);
+        }
+      },
+    }, field(t('privacy.method'), how), field(t('privacy.withdraw_note'), note), error,
+    h('button', { type: 'submit', dataset: { testid: 'withdraw-submit' } }, t('privacy.withdraw_go'))));
+}
+
 export async function renderResidentPrivacy(container, communityId, residentId) {
   const base = `/api/communities/${communityId}/residents/${residentId}`;
   const redraw = () => renderResidentPrivacy(container, communityId, residentId);
@@ -103,19 +129,7 @@ export async function renderResidentPrivacy(container, communityId, residentId) 
       r.evidence && h('p', { class: 'muted' }, r.evidence),
       r.state === 'withdrawn'
         ? h('p', { class: 'muted' }, t('privacy.withdrawn', { when: when(r.withdrawn_at), method: t(`privacy.method.${r.withdrawn_method}`) }))
-        : h('button', {
-          type: 'button', class: 'link-button no-print', dataset: { testid: 'consent-withdraw' },
-          onclick: async () => {
-            const m = window.prompt(t('privacy.withdraw_method'), 'in_person');
-            if (!m) return;
-            try {
-              await post(`${base}/consents/${r.id}/withdraw`, { method: m.trim() });
-              redraw();
-            } catch (err) {
-              window.alert(errorText(err));
-            }
-          },
-        }, t('privacy.withdraw')))));
+        : withdrawForm(base, r.id, redraw))));
 
   /* record a consent */
   const purpose = select('purpose', purposes, (p) => c.state[p].label, 'consent-purpose');
