@@ -1198,13 +1198,15 @@ static const char sql_communities[] =
     "SELECT id FROM communities WHERE id > ? ORDER BY id LIMIT 256";
 static const char sql_expired_residents[] =
     "SELECT id FROM residents WHERE community_id = ? AND moved_out_at IS NOT NULL"
-    " AND moved_out_at <= ? AND id > ? ORDER BY id LIMIT ?";
+    " AND moved_out_at <= ? AND moved_out_at > ? AND id > ? ORDER BY id LIMIT ?";
 static const char sql_expired_phones[] =
     "SELECT id FROM residents WHERE community_id = ? AND moved_out_at IS NOT NULL"
-    " AND moved_out_at <= ? AND phone IS NOT NULL AND id > ? ORDER BY id LIMIT ?";
+    " AND moved_out_at <= ? AND moved_out_at > ? AND phone IS NOT NULL AND id > ? ORDER BY id "
+    "LIMIT ?";
 static const char sql_expired_dwellings[] =
     "SELECT id FROM residents WHERE community_id = ? AND moved_out_at IS NOT NULL"
-    " AND moved_out_at <= ? AND dwelling_id IS NOT NULL AND id > ? ORDER BY id LIMIT ?";
+    " AND moved_out_at <= ? AND moved_out_at > ? AND dwelling_id IS NOT NULL AND id > ? ORDER BY "
+    "id LIMIT ?";
 static const char sql_clear_phone[] =
     "UPDATE residents SET phone = NULL, phone_tail = NULL WHERE id = ? AND community_id = ?";
 static const char sql_clear_dwelling[] =
@@ -1216,12 +1218,15 @@ static const char sql_anonymise_visits[] =
     " AND notes <> ''";
 static const char sql_expired_consents[] =
     "SELECT id, resident_id FROM consents WHERE community_id = ? AND withdrawn_at IS NOT NULL"
-    " AND withdrawn_at <= ? AND id > ? ORDER BY id LIMIT ?";
+    " AND withdrawn_at <= ? AND withdrawn_at > ? AND id > ? ORDER BY id LIMIT ?";
 static const char sql_delete_consent[] = "DELETE FROM consents WHERE id = ?";
 
-/* Ids (at most PRIVACY_BATCH) selected by sql for (community, cutoff). */
+/* Ids (at most PRIVACY_BATCH, after `after`) selected by sql for
+ * (community, cutoff, floor): clocks that started after floor and at or
+ * before cutoff. */
 static int ids_of(struct store *db, const char *sql, int64_t community_id, int64_t cutoff,
-                  int64_t after, int64_t *ids, int64_t *second, size_t *n, struct err *e)
+                  int64_t floor, int64_t after, int64_t *ids, int64_t *second, size_t *n,
+                  struct err *e)
 {
 	struct stmt *st = store_prepare(db, sql, e);
 	int s;
@@ -1230,8 +1235,9 @@ static int ids_of(struct store *db, const char *sql, int64_t community_id, int64
 		return -1;
 	stmt_bind_int(st, 1, community_id);
 	stmt_bind_int(st, 2, cutoff);
-	stmt_bind_int(st, 3, after);
-	stmt_bind_int(st, 4, PRIVACY_BATCH);
+	stmt_bind_int(st, 3, floor);
+	stmt_bind_int(st, 4, after);
+	stmt_bind_int(st, 5, PRIVACY_BATCH);
 	while ((s = stmt_step(st, e)) == STORE_ROW) {
 		ids[*n] = stmt_int(st, 0);
 		if (second)
@@ -1258,14 +1264,14 @@ static const struct privacy_actor retention_actor = {0, "retention", NULL};
 
 /* One kind of per-resident expiry: the rows sql selects at cutoff get
  * action (NULL sql_do: delete the resident), one audit entry each. */
-static int expire_residents(struct store *db, int64_t community_id, int64_t cutoff,
+static int expire_residents(struct store *db, int64_t community_id, int64_t cutoff, int64_t floor,
                             const char *sql_sel, const char *sql_do, const char *action, bool dry,
                             FILE *report, int64_t *count, struct err *e)
 {
 	int64_t ids[PRIVACY_BATCH], after = 0;
 	size_t n;
 	do {
-		if (ids_of(db, sql_sel, community_id, cutoff, after, ids, NULL, &n, e) < 0)
+		if (ids_of(db, sql_sel, community_id, cutoff, floor, after, ids, NULL, &n, e) < 0)
 			return -1;
 		for (size_t i = 0; i < n; i++) {
 			if (report)
@@ -1310,23 +1316,27 @@ static int retention_community(struct store *db, int64_t community_id, struct re
 {
 	struct arena a = ARENA_INIT;
 	bool on;
-	int64_t cut, n = 0;
+	int64_t cut, id_cut, n = 0;
 	int ret = -1;
 	struct stmt *st;
 
-	if (cutoff_of(db, &on, &cut, community_id, "contact", now, &a, e) < 0 ||
-	    (on && expire_residents(db, community_id, cut, sql_expired_phones, sql_clear_phone,
-	                            "retention.contact", dry, report, &rc->phones_cleared, e) < 0))
-		goto out;
-	if (cutoff_of(db, &on, &cut, community_id, "household", now, &a, e) < 0 ||
-	    (on &&
-	     expire_residents(db, community_id, cut, sql_expired_dwellings, sql_clear_dwelling,
-	                      "retention.household", dry, report, &rc->dwellings_cleared, e) < 0))
-		goto out;
+	/* identity first: whom it deletes, contact and household need not clear
+	 * (a dry run counts alike); they clear the rest, moved out after id_cut */
 	if (cutoff_of(db, &on, &cut, community_id, "identity", now, &a, e) < 0 ||
 	    (on &&
-	     expire_residents(db, community_id, cut, sql_expired_residents, NULL,
+	     expire_residents(db, community_id, cut, INT64_MIN, sql_expired_residents, NULL,
 	                      "retention.delete", dry, report, &rc->residents_deleted, e) < 0))
+		goto out;
+	id_cut = on ? cut : INT64_MIN;
+	if (cutoff_of(db, &on, &cut, community_id, "contact", now, &a, e) < 0 ||
+	    (on &&
+	     expire_residents(db, community_id, cut, id_cut, sql_expired_phones, sql_clear_phone,
+	                      "retention.contact", dry, report, &rc->phones_cleared, e) < 0))
+		goto out;
+	if (cutoff_of(db, &on, &cut, community_id, "household", now, &a, e) < 0 ||
+	    (on && expire_residents(db, community_id, cut, id_cut, sql_expired_dwellings,
+	                            sql_clear_dwelling, "retention.household", dry, report,
+	                            &rc->dwellings_cleared, e) < 0))
 		goto out;
 	if (cutoff_of(db, &on, &cut, community_id, "consent", now, &a, e) < 0)
 		goto out;
@@ -1334,8 +1344,8 @@ static int retention_community(struct store *db, int64_t community_id, struct re
 		int64_t ids[PRIVACY_BATCH], who[PRIVACY_BATCH], after = 0;
 		size_t k;
 		do {
-			if (ids_of(db, sql_expired_consents, community_id, cut, after, ids, who, &k,
-			           e) < 0)
+			if (ids_of(db, sql_expired_consents, community_id, cut, INT64_MIN, after,
+			           ids, who, &k, e) < 0)
 				goto out;
 			for (size_t i = 0; i < k; i++) {
 				if (report)

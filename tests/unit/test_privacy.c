@@ -264,7 +264,7 @@ static void test_retention_boundary(void **state)
 	struct err e = ERR_INIT;
 	struct retention_counts c;
 	struct consent_input in = {.purpose = "registry", .notice_version = 1, .method = "paper"};
-	int64_t r = add(fx.c1, "搬走的人", NULL, "13700002222", "1970-01-01"), cid, t0, n_id;
+	int64_t r = add(fx.c1, "搬走的人", NULL, "13700002222", "1970-01-01"), r2, cid, t0, n_id;
 	int64_t day_id = 1095 * (int64_t)DAY, day_ph = 180 * (int64_t)DAY;
 	json_t *o;
 
@@ -290,11 +290,17 @@ static void test_retention_boundary(void **state)
 	/* identity (1095 days): kept one second before, deleted at the boundary */
 	assert_int_equal(privacy_retention_run(fx.db, &c, t0 + day_id - 1, false, NULL, &e), 0);
 	assert_int_equal(c.residents_deleted, 0);
+	/* someone whose phone and identity expire in the same run is deleted,
+	 * not first cleared: the dry run counts as the real one acts */
+	r2 = add(fx.c1, "同时到期", NULL, "13700003333", "1971-01-01");
+	assert_int_equal(privacy_moved_out(fx.db, fx.c1, r2, t0, &who, &e), 0);
 	assert_int_equal(privacy_retention_run(fx.db, &c, t0 + day_id, true, NULL, &e), 0);
 	n_id = c.residents_deleted;
-	assert_int_equal(n_id, 1);
+	assert_int_equal(n_id, 2);
+	assert_int_equal(c.phones_cleared, 0);
 	assert_int_equal(privacy_retention_run(fx.db, &c, t0 + day_id, false, NULL, &e), 0);
-	assert_int_equal(c.residents_deleted, 1);
+	assert_int_equal(c.residents_deleted, 2);
+	assert_int_equal(c.phones_cleared, 0);
 	assert_int_equal(resident_get(fx.db, &o, fx.c1, r, false, &e), -1);
 	assert_int_equal(e.code, ERR_NOT_FOUND);
 	err_clear(&e);
