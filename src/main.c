@@ -12,6 +12,8 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "demo.h"
+#include "registry/keyrotate.h"
+#include "registry/privacy.h"
 #include "registry/resident.h"
 #include "registry/resident_io.h"
 #include "registry/structure.h"
@@ -38,6 +40,7 @@ struct opts {
 	bool merge;
 	unsigned threads, rate;
 	bool demo, trust_proxy, secure;
+	bool dry_run;
 };
 
 static const char usage_main[] =
@@ -64,6 +67,8 @@ static const char usage_main[] =
 	"  import residents FILE --community ID [--dry-run] [--map ...]  residents from CSV\n"
 	"  export residents --community ID --format csv|xlsx -o FILE [--unmasked]\n"
 	"  tally --rule RULE FILE.csv             exact tally of paper ballots (owners' vote)\n"
+	"  retention run [--dry-run]              delete or anonymise what outlived its retention (PIPL)\n"
+	"  key rotate|reseal|status|retire ID     rotate the key of sealed fields, re-seal, retire\n"
 	"\n"
 	"Every command takes --help.  Environment: LINLI_DB (default linli.db),\n"
 	"LINLI_LISTEN (127.0.0.1:8080), LINLI_WEB (web), LINLI_RATE_LIMIT (requests\n"
@@ -144,6 +149,21 @@ static const char usage_round[] =
 	"per line, as the file names them (compare with its `selected` column).  The\n"
 	"round can be read, printed and exported like any other.\n";
 
+static const char usage_privacy[] =
+	"usage: linli retention run [--dry-run] [--db PATH]\n"
+	"       linli key rotate [--db PATH]    add a new key and re-seal every value under it\n"
+	"       linli key reseal [--db PATH]    re-seal what is not under the newest key yet\n"
+	"       linli key status [--db PATH]    how many sealed values use each key\n"
+	"       linli key retire ID [--db PATH] remove an old key no value uses any more\n"
+	"\n"
+	"retention applies each community's retention per data category (docs/privacy.md):\n"
+	"deletes residents who moved out longer ago than allowed, clears expired phones\n"
+	"and dwellings, anonymises old visit notes, deletes old withdrawn consents; each\n"
+	"action is audited.  --dry-run prints what would be done and changes nothing.\n"
+	"`linli serve` runs it at start and every 24 hours.  Stop the server before\n"
+	"`key rotate` or `key reseal` (it keeps the keys it loaded); both are safe to\n"
+	"run again after an interruption.  The key file is LINLI_KEY_FILE or <db>.key.\n";
+
 static const char *env_or(const char *name, const char *def)
 {
 	const char *v = getenv(name);
@@ -209,6 +229,8 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *npos)
 			i++;
 		} else if (!strcmp(a, "--merge")) {
 			o->merge = true;
+		} else if (!strcmp(a, "--dry-run")) {
+			o->dry_run = true;
 		} else if (!strcmp(a, "--demo")) {
 			o->demo = true;
 		} else if (!strcmp(a, "--trust-proxy")) {
@@ -517,7 +539,10 @@ static int cmd_serve(const struct opts *o)
 	};
 	if (!cfg.web_dir)
 		log_warn("no web folder at %s; serving the API only", o->web);
+	if (privacy_retention_start(&e) < 0)
+		return fail(&e);
 	rc = http_serve(&cfg, &e);
+	privacy_retention_stop();
 	store_thread_shutdown();
 	resident_set_keyring(NULL);
 	seal_keyring_free(kr);
@@ -633,6 +658,72 @@ out:
 	return rc ? fail(&e) : 0;
 }
 
+/* linli retention run | key rotate|reseal|status|retire (PIPL). */
+static int cmd_privacy(const char *cmd, const struct opts *o, int n, char **pos)
+{
+	struct err e = ERR_INIT;
+	struct store *db = NULL;
+	struct seal_keyring *kr = NULL;
+	int rc = 1;
+	bool retention = !strcmp(cmd, "retention");
+
+	if (retention ? n != 1 || strcmp(pos[0], "run")
+		      : n < 1 || (!strcmp(pos[0], "retire") ? n != 2 : n != 1) ||
+				(strcmp(pos[0], "rotate") && strcmp(pos[0], "reseal") &&
+				 strcmp(pos[0], "status") && strcmp(pos[0], "retire"))) {
+		fputs(usage_privacy, stderr);
+		return 2;
+	}
+	if (!(db = open_db(o, &e)))
+		return fail(&e);
+	if (retention) {
+		struct retention_counts c;
+		if (privacy_retention_run(db, &c, time_now(), o->dry_run, stdout, &e) < 0)
+			goto out;
+		printf("%s%lld residents deleted, %lld phones cleared, %lld dwellings cleared, "
+		       "%lld visits anonymised, %lld consents deleted\n",
+		       o->dry_run ? "dry run (nothing changed): " : "", (long long)c.residents_deleted,
+		       (long long)c.phones_cleared, (long long)c.dwellings_cleared,
+		       (long long)c.visits_anonymised, (long long)c.consents_deleted);
+	} else if (!strcmp(pos[0], "retire")) {
+		char *end;
+		long id = strtol(pos[1], &end, 10);
+		if (*end || id < 1 || id > 255) {
+			err_set(&e, ERR_INVALID, "key", "a key id is 1 to 255");
+			goto out;
+		}
+		if (keyrotate_retire(db, key_path(o), (int)id, &e) < 0)
+			goto out;
+		printf("key %ld retired from %s\n", id, key_path(o));
+	} else {
+		int64_t counts[256], done;
+		if (keyring_open(&kr, db, o, &e) < 0)
+			goto out;
+		if (!strcmp(pos[0], "rotate")) {
+			if (seal_rotate(kr, &e) < 0)
+				goto out;
+			printf("added key %d to %s\n", seal_current_key(kr), key_path(o));
+		}
+		if (strcmp(pos[0], "status")) {
+			if (keyrotate_reseal(db, kr, stdout, &done, &e) < 0)
+				goto out;
+			printf("%lld values re-sealed under key %d\n", (long long)done,
+			       seal_current_key(kr));
+		}
+		if (keyrotate_status(db, counts, &e) < 0)
+			goto out;
+		printf("current key %d\n", seal_current_key(kr));
+		for (int k = 1; k < 256; k++)
+			if (counts[k])
+				printf("key %d: %lld values\n", k, (long long)counts[k]);
+	}
+	rc = 0;
+out:
+	seal_keyring_free(kr);
+	store_close(db);
+	return rc ? fail(&e) : 0;
+}
+
 static int cmd_simple(const char *cmd, const struct opts *o, int n, char **pos)
 {
 	struct err e = ERR_INIT;
@@ -718,6 +809,7 @@ int main(int argc, char **argv)
 			   : !strcmp(cmd, "polis")                            ? usage_polis
 			   : !strcmp(cmd, "round")                            ? usage_round
 			   : !strcmp(cmd, "migrate-data")                     ? usage_migrate_data
+			   : !strcmp(cmd, "retention") || !strcmp(cmd, "key") ? usage_privacy
 			   : !strcmp(cmd, "backup") || !strcmp(cmd, "restore") ? usage_backup
 			   : !strcmp(cmd, "migrate") || !strcmp(cmd, "audit") ||
 					   !strcmp(cmd, "routes")
@@ -745,5 +837,7 @@ int main(int argc, char **argv)
 		return cmd_round(&o, npos, pos);
 	if (!strcmp(cmd, "migrate-data"))
 		return cmd_migrate_data(&o);
+	if (!strcmp(cmd, "retention") || !strcmp(cmd, "key"))
+		return cmd_privacy(cmd, &o, npos, pos);
 	return cmd_simple(cmd, &o, npos, pos);
 }

@@ -13,6 +13,8 @@
 #include "registry/visit.h"
 #include "registry/invite.h"
 #include "registry/care.h"
+#include "registry/privacy.h"
+#include "registry/person.h"
 #include "voice/voice_http.h"
 
 const struct route_table *const all_route_tables[] = {
@@ -32,6 +34,7 @@ const struct route_table *const all_route_tables[] = {
 	&care_routes,
 	&resident_io_routes,
 	&survey_routes,
+	&privacy_routes,
 };
 const size_t all_route_tables_n = sizeof(all_route_tables) / sizeof(all_route_tables[0]);
 
@@ -71,6 +74,7 @@ const struct migration *all_migrations(size_t *n)
 			{ topic_migrations, topic_migrations_n },
 			{ care_migrations, care_migrations_n },
 			{ survey_migrations, survey_migrations_n },
+			{ privacy_migrations, privacy_migrations_n },
 		};
 		for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
 			nall += parts[i].n;
@@ -83,3 +87,11 @@ const struct migration *all_migrations(size_t *n)
 	*n = nall;
 	return all;
 }
+
+/* PIPL: every module's part of a person's export (person.h), in order. */
+const person_export_fn all_person_exports[] = {
+	privacy_resident_part,
+	privacy_consent_part,
+	privacy_audit_part,
+};
+const size_t all_person_exports_n = sizeof(all_person_exports) / sizeof(all_person_exports[0]);

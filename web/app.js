@@ -40,6 +40,7 @@ import { careIndexView, careView, careResidentView, careTagsView } from './views
 import { residentsIoIndexView, importView } from './views/import.js';
 import { surveysIndexView, surveysView } from './views/surveys.js';
 import { surveyView } from './views/survey.js';
+import { privacyIndexView, privacySettingsView, privacyResidentView } from './views/privacy.js';
 
 const PILLARS = [
   {
@@ -80,6 +81,11 @@ const PILLARS = [
       /* Import and export of the residents register: staff (export masked). */
       show: isStaff,
       active: (path) => path === '/residents-io' || /^\/communities\/\d+\/residents-io$/.test(path),
+    }, {
+      key: 'nav.privacy', href: '#/privacy', testid: 'nav-privacy',
+      /* PIPL notices, categories and a resident's rights: staff only. */
+      show: isStaff,
+      active: (path) => path === '/privacy' || /^\/communities\/\d+\/(privacy|residents\/\d+\/privacy)$/.test(path),
     }],
   },
   {
@@ -157,6 +163,9 @@ const ROUTES = [
   { pattern: /^\/surveys$/, view: surveysIndexView },
   { pattern: /^\/communities\/(\d+)\/surveys$/, view: surveysView },
   { pattern: /^\/communities\/(\d+)\/surveys\/(\d+)$/, view: surveyView },
+  { pattern: /^\/privacy$/, view: privacyIndexView },
+  { pattern: /^\/communities\/(\d+)\/privacy$/, view: privacySettingsView },
+  { pattern: /^\/communities\/(\d+)\/residents\/(\d+)\/privacy$/, view: privacyResidentView },
 ];
 
 /* Where a signed-in user starts: staff at the communities they look after,

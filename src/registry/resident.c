@@ -321,7 +321,8 @@ int resident_update(struct store *db, int64_t community_id, int64_t id,
 	struct arena a = ARENA_INIT;
 	struct row r;
 	struct stmt *st;
-	if (need_keyring(e) < 0 || store_begin(db, e) < 0)
+	bool own = !store_in_tx(db); /* else the caller commits (and audits) */
+	if (need_keyring(e) < 0 || (own && store_begin(db, e) < 0))
 		goto out0;
 	if (row_read(db, &r, NULL, community_id, id, &a, e) < 0)
 		goto fail;
@@ -366,12 +367,13 @@ int resident_update(struct store *db, int64_t community_id, int64_t id,
 		name_conflict(e, r.id_number != NULL);
 		goto fail;
 	}
-	if (store_commit(db, e) < 0)
+	if (own && store_commit(db, e) < 0)
 		goto fail;
 	arena_release(&a);
 	return 0;
 fail:
-	store_rollback(db);
+	if (own)
+		store_rollback(db);
 out0:
 	arena_release(&a);
 	return -1;

@@ -102,7 +102,9 @@ int resident_check(struct resident_input *out, const struct resident_input *in, 
 
 int resident_add(struct store *db, int64_t *out, int64_t community_id,
                  const struct resident_input *in, struct err *e);
-/* All or nothing: every field is checked before anything is written. */
+/* All or nothing: every field is checked before anything is written.
+ * Inside a transaction the caller opened, it runs in it (the caller commits,
+ * e.g. after auditing the correction); on failure the caller rolls back. */
 int resident_update(struct store *db, int64_t community_id, int64_t id,
                     const struct resident_input *in, struct err *e);
 /* Deletes a resident and records it in the audit log, in one transaction:

@@ -12,6 +12,7 @@
 
 #include "auth/auth.h"
 #include "core/utf8.h"
+#include "registry/privacy.h"
 #include "registry/resident.h"
 #include "registry/structure.h"
 #include "registry/structure_http.h"
@@ -179,9 +180,19 @@ static void patch_resident(struct req *r)
 	struct err e = ERR_INIT;
 	json_t *out;
 	if (structure_open_community(r, &c, STAFF_CHANGE, &e) < 0 ||
-	    take_resident(r, &in, false, &e) < 0 || dwelling_in(r, c.id, in.dwelling_id, &e) < 0 ||
-	    resident_update(r->db, c.id, r->param[1], &in, &e) < 0 ||
-	    resident_get(r->db, &out, c.id, r->param[1], false, &e) < 0)
+	    take_resident(r, &in, false, &e) < 0 || dwelling_in(r, c.id, in.dwelling_id, &e) < 0)
+		return http_reply_err(r, &e);
+	/* PIPL art. 46: the correction and its audit entry (field names, never
+	 * values) go together */
+	if (store_begin(r->db, &e) < 0 || resident_update(r->db, c.id, r->param[1], &in, &e) < 0 ||
+	    audit_append(r->db, r->user->user_id, r->user->username, "resident.correct",
+	                 arena_printf(&r->arena, "resident:%lld", (long long)r->param[1]), c.id,
+	                 r->ip, privacy_corrected_fields(&in, &r->arena), &e) < 0 ||
+	    store_commit(r->db, &e) < 0) {
+		store_rollback(r->db);
+		return http_reply_err(r, &e);
+	}
+	if (resident_get(r->db, &out, c.id, r->param[1], false, &e) < 0)
 		return http_reply_err(r, &e);
 	http_reply_json(r, 200, out);
 }
