@@ -92,6 +92,9 @@ const struct migration *all_migrations(size_t *n)
 const person_export_fn all_person_exports[] = {
 	privacy_resident_part,
 	privacy_consent_part,
+	ownership_person_export,
+	care_person_export,
+	account_person_export,
 	privacy_audit_part,
 };
 const size_t all_person_exports_n = sizeof(all_person_exports) / sizeof(all_person_exports[0]);

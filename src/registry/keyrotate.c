@@ -30,10 +30,28 @@ static const char sql_res_phone_page[] =
     "SELECT id, phone FROM residents WHERE id > ? AND phone IS NOT NULL ORDER BY id LIMIT ?";
 static const char sql_res_phone_update[] =
     "UPDATE residents SET phone = ? WHERE id = ? AND phone = ?";
+static const char sql_care_detail_page[] =
+    "SELECT id, detail FROM care_resident_tags WHERE id > ? AND detail IS NOT NULL"
+    " ORDER BY id LIMIT ?";
+static const char sql_care_detail_update[] =
+    "UPDATE care_resident_tags SET detail = ? WHERE id = ? AND detail = ?";
+static const char sql_care_note_page[] =
+    "SELECT id, note FROM care_resident_tags WHERE id > ? AND note IS NOT NULL"
+    " ORDER BY id LIMIT ?";
+static const char sql_care_note_update[] =
+    "UPDATE care_resident_tags SET note = ? WHERE id = ? AND note = ?";
+static const char sql_corr_page[] =
+    "SELECT id, value FROM correction_requests WHERE id > ? AND field = 'id_number'"
+    " ORDER BY id LIMIT ?";
+static const char sql_corr_update[] =
+    "UPDATE correction_requests SET value = ? WHERE id = ? AND value = ?";
 
 const struct sealed_column keyrotate_columns[] = {
     {"residents.id_number", "resident.id_number", sql_res_id_page, sql_res_id_update},
     {"residents.phone", "resident.phone", sql_res_phone_page, sql_res_phone_update},
+    {"care_resident_tags.detail", "care.detail", sql_care_detail_page, sql_care_detail_update},
+    {"care_resident_tags.note", "care.note", sql_care_note_page, sql_care_note_update},
+    {"correction_requests.value", "correction.id_number", sql_corr_page, sql_corr_update},
 };
 const size_t keyrotate_columns_n = sizeof(keyrotate_columns) / sizeof(keyrotate_columns[0]);
 
