@@ -627,6 +627,14 @@ int ownervote_cast(struct store *db, const struct ownervote_info *v, const struc
 	}
 	if (stmt_exec(st, e) < 0 || totals_move(db, v->id, c->choice, 1, area, e) < 0)
 		goto fail;
+	if (strcmp(c->channel, "online")) {
+		char detail[96];
+		snprintf(detail, sizeof(detail), "vote %lld elector %lld %s", (long long)v->id,
+			 (long long)c->elector, c->channel);
+		if (audit_append(db, c->entered_by, c->actor, "ownervote.paper", "owner_vote",
+				 v->community_id, c->ip, detail, e) < 0)
+			goto fail;
+	}
 	if (!v->secret) {
 		if (!(st = store_prepare(db, sql_named_set, e)))
 			goto fail;

@@ -87,6 +87,9 @@ struct ownervote_cast {
 	const char *channel;   /* online | paper | proxy */
 	const char *evidence;  /* paper and proxy: required note */
 	int64_t entered_by;    /* user id of who entered it */
+	/* paper and proxy: who entered it, for the audit entry (which names
+	 * the elector and the channel, never the choice) */
+	const char *actor, *ip;
 };
 
 int ownervote_add(struct store *db, int64_t *out, int64_t community_id,

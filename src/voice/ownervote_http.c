@@ -173,7 +173,7 @@ static void post_paper(struct req *r)
 	struct community c;
 	struct ownervote_info v;
 	struct err e = ERR_INIT;
-	char receipt[OWNERVOTE_RECEIPT_LEN + 1], check[OWNERVOTE_CHECK_LEN + 1], detail[96];
+	char receipt[OWNERVOTE_RECEIPT_LEN + 1], check[OWNERVOTE_CHECK_LEN + 1];
 	bool changed;
 	if (open_vote(r, &c, &v, VOICE_CHANGER, &e) < 0 || http_body_take(r, f, 5, &e) < 0)
 		return http_reply_err(r, &e);
@@ -182,13 +182,11 @@ static void post_paper(struct req *r)
 		return http_reply_err(r, &e);
 	}
 	cast.entered_by = r->user->user_id;
+	cast.actor = r->user->username;
+	cast.ip = r->ip;
+	/* who entered a ballot for whom is audited in the same transaction;
+	 * what it said is not */
 	if (ownervote_cast(r->db, &v, &cast, receipt, check, &changed, &e) < 0)
-		return http_reply_err(r, &e);
-	/* who entered a ballot for whom is on record; what it said is not */
-	snprintf(detail, sizeof(detail), "vote %lld elector %lld %s", (long long)v.id,
-		 (long long)cast.elector, cast.channel);
-	if (audit_append(r->db, r->user->user_id, r->user->username, "ownervote.paper",
-			 "owner_vote", c.id, r->ip, detail, &e) < 0)
 		return http_reply_err(r, &e);
 	reply_cast(r, receipt, check, changed);
 }
