@@ -130,6 +130,10 @@ print(len(rows))
   lat.sort((a, b) => a - b);
   const pct = (p) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))].toFixed(1);
 
+  const metrics = await (await fetch(`${base}/metrics`)).text();
+  const metric = (name) => Number((new RegExp(`^${name} (\\d+)`, 'm').exec(metrics) || [])[1] || 0);
+  const commits = metric('linli_store_durable_commits_total'), syncs = metric('linli_store_syncs_total');
+
   // kill -9 and count again
   server.kill('SIGKILL');
   await new Promise((res) => server.once('exit', res));
@@ -144,6 +148,8 @@ print(len(rows))
   console.log(`owners' votes bench  ${new Date().toISOString().slice(0, 16)}Z, ${os.cpus().length} CPU(s)`);
   console.log(`  electorate   ${electors.length} owners (${made} set up) frozen at open in ${openMs.toFixed(0)} ms`);
   console.log(`  casting      ${acked} ballots acknowledged in ${secs.toFixed(2)} s with ${CONCURRENCY} clients: ${rate.toFixed(0)} ballots/s (target 1,000: ${rate >= 1000 ? 'met' : 'NOT met'}); p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms; ${failed} refused`);
+  if (syncs) console.log(`  group sync   ${commits} durable commits made by ${syncs} syncs of the log (${(commits / syncs).toFixed(1)} commits per sync)`);
+  else console.log(`  group sync   off (LINLI_GROUP_COMMIT=${process.env.LINLI_GROUP_COMMIT ?? ''} or synchronous=${process.env.LINLI_SYNCHRONOUS ?? 'full'})`);
   console.log(`  after kill -9  ${voted} ballots in the turnout of ${acked} acknowledged: ${voted === acked ? 'none lost' : 'LOST ' + (acked - voted)}`);
   if (voted !== acked) process.exitCode = 1;
 } finally {

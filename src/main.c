@@ -73,8 +73,8 @@ static const char usage_main[] =
 	"Every command takes --help.  Environment: LINLI_DB (default linli.db),\n"
 	"LINLI_LISTEN (127.0.0.1:8080), LINLI_WEB (web), LINLI_RATE_LIMIT (requests\n"
 	"per second per address, default 100, 0 = off), LINLI_ACCESS_LOG (- | off |\n"
-	"FILE), LINLI_SYNCHRONOUS (full | normal), LINLI_THREADS, LINLI_TRUST_PROXY=1,\n"
-	"LINLI_SECURE_COOKIES=1, LINLI_DEMO_PASSWORD.\n";
+	"FILE), LINLI_SYNCHRONOUS (full | normal), LINLI_GROUP_COMMIT (1 | 0),\n"
+	"LINLI_THREADS, LINLI_TRUST_PROXY=1, LINLI_SECURE_COOKIES=1, LINLI_DEMO_PASSWORD.\n";
 
 static const char usage_serve[] =
 	"usage: linli serve [--listen ADDR:PORT] [--db PATH] [--web DIR] [--threads N]\n"
@@ -268,10 +268,19 @@ static int fail(const struct err *e)
 	return 1;
 }
 
+/* LINLI_GROUP_COMMIT=0: SQLite syncs every commit itself (see
+ * store_sqlite.c), for comparison. */
+static bool group_commit_off(void)
+{
+	const char *v = getenv("LINLI_GROUP_COMMIT");
+	return v && !strcmp(v, "0");
+}
+
 /* Opens the database and applies pending migrations. */
 static struct store *open_db(const struct opts *o, struct err *e)
 {
-	struct store_options so = { .synchronous = o->synchronous };
+	struct store_options so = { .synchronous = o->synchronous,
+				       .no_group_commit = group_commit_off() };
 	struct store *db;
 	size_t n;
 	int applied;
@@ -511,7 +520,8 @@ static int cmd_serve(const struct opts *o)
 {
 	struct err e = ERR_INIT;
 	struct store *db = open_db(o, &e);
-	struct store_options so = { .synchronous = o->synchronous };
+	struct store_options so = { .synchronous = o->synchronous,
+				       .no_group_commit = group_commit_off() };
 	struct seal_keyring *kr = NULL;
 	int rc;
 

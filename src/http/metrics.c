@@ -8,6 +8,7 @@
 #include "http/internal.h"
 
 #include "core/arena.h"
+#include "store/store.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -131,4 +132,11 @@ void metrics_render(struct strbuf *sb, int64_t uptime_s)
 		    (long long)metrics_inflight_now());
 	strbuf_addf(sb, "# TYPE linli_uptime_seconds gauge\nlinli_uptime_seconds %lld\n",
 		    (long long)uptime_s);
+	/* SQLite's group sync: commits made durable, and the syncs that did it */
+	uint64_t commits, syncs;
+	store_sync_counts(&commits, &syncs);
+	strbuf_addf(sb, "# TYPE linli_store_durable_commits_total counter\n"
+		    "linli_store_durable_commits_total %llu\n"
+		    "# TYPE linli_store_syncs_total counter\nlinli_store_syncs_total %llu\n",
+		    (unsigned long long)commits, (unsigned long long)syncs);
 }

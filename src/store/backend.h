@@ -84,6 +84,9 @@ struct store_ops {
 	int (*begin)(struct store *s, bool write, struct err *e);
 	/* Fails, and the caller rolls back, when no transaction is open. */
 	int (*commit)(struct store *s, struct err *e);
+	/* After a commit returned: waits until it is durable (SQLite's group
+	 * sync); may be NULL (the commit was durable already). */
+	int (*durable)(struct store *s, struct err *e);
 	void (*rollback)(struct store *s); /* harmless when none is open */
 	/* Creates schema_migrations if it is missing. */
 	int (*ensure_meta)(struct store *s, struct err *e);

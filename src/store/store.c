@@ -254,7 +254,8 @@ int store_commit(struct store *s, struct err *e)
 		return -1;
 	}
 	s->in_tx = false;
-	return 0;
+	/* Committed but perhaps not yet on disk: not acknowledged until it is. */
+	return s->ops->durable ? s->ops->durable(s, e) : 0;
 }
 
 bool store_in_tx(struct store *s)

@@ -31,7 +31,15 @@ struct store_options {
 	const char *synchronous;
 	int busy_timeout_ms; /* 0 means 5000 */
 	bool read_only;
+	/* SQLite, "full": make each commit durable with SQLite's own sync per
+	 * commit instead of the group sync (see store_sqlite.c); for
+	 * comparison and as an escape hatch (LINLI_GROUP_COMMIT=0). */
+	bool no_group_commit;
 };
+
+/* Counters of durable commits and of the syncs that made them durable,
+ * since the process started (SQLite's group sync; 0 and 0 otherwise). */
+void store_sync_counts(uint64_t *commits, uint64_t *syncs);
 
 /* A versioned schema step.  In sql, `@id` stands for the backend's
  * 64-bit auto-increment primary key column type. */
