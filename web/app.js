@@ -28,6 +28,8 @@ import { roundsIndexView, roundsView, isStaff, isMember } from './views/rounds.j
 import { roundView } from './views/round.js';
 import { conversationsIndexView, conversationsView } from './views/conversations.js';
 import { conversationView } from './views/conversation.js';
+import { residentsIndexView, residentsView } from './views/residents.js';
+import { residentView } from './views/resident.js';
 
 const PILLARS = [
   {
@@ -47,6 +49,11 @@ const PILLARS = [
       /* Coverage and the grid to record visits on are for staff. */
       show: isStaff,
       active: (path) => path === '/visits' || /^\/communities\/\d+\/coverage(\/|$)/.test(path),
+    }, {
+      key: 'nav.residents', href: '#/residents', testid: 'nav-residents',
+      /* The residents register: staff only (the server answers others 403). */
+      show: isStaff,
+      active: (path) => path === '/residents' || /^\/communities\/\d+\/(residents|dwellings\/\d+\/residents)(\/|$)/.test(path),
     }],
   },
   {
@@ -81,6 +88,10 @@ const ROUTES = [
   { pattern: /^\/conversations$/, view: conversationsIndexView },
   { pattern: /^\/communities\/(\d+)\/conversations$/, view: conversationsView },
   { pattern: /^\/communities\/(\d+)\/conversations\/(\d+)$/, view: conversationView },
+  { pattern: /^\/residents$/, view: residentsIndexView },
+  { pattern: /^\/communities\/(\d+)\/residents$/, view: residentsView },
+  { pattern: /^\/communities\/(\d+)\/residents\/(\d+)$/, view: residentView },
+  { pattern: /^\/communities\/(\d+)\/dwellings\/(\d+)\/residents$/, view: residentsView },
 ];
 
 /* Where a signed-in user starts: staff at the communities they look after,
