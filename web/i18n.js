@@ -499,6 +499,7 @@ const STRINGS = {
     /* ---- residents register (residents.js, resident.js) ---- */
     'nav.residents': '居民',
     'residents.title': '居民登记',
+    'residents.name': '姓名',
     'residents.q': '姓名（两个字也可以）',
     'residents.search_go': '查找',
     'residents.by_dwelling': '按楼栋、单元、房号',
@@ -1071,6 +1072,7 @@ const STRINGS = {
     /* ---- residents register (residents.js, resident.js) ---- */
     'nav.residents': 'Residents',
     'residents.title': 'Residents register',
+    'residents.name': 'Name',
     'residents.q': 'Name (two characters are enough)',
     'residents.search_go': 'Search',
     'residents.by_dwelling': 'By building, unit and room',

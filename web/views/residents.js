@@ -96,7 +96,7 @@ export function dwellingPicker(cid, community, testid, anyLabel) {
     const u = units.find((x) => String(x.id) === unit.value);
     const list = u ? [...(u.dwellings || [])].sort(byRoom) : [];
     room.replaceChildren(h('option', { value: '' }, anyLabel),
-      list.map((d) => h('option', { value: String(d.id) }, t('residents.room_option', { floor: d.floor, room: d.room }))));
+      ...list.map((d) => h('option', { value: String(d.id) }, t('residents.room_option', { floor: d.floor, room: d.room }))));
     room.disabled = list.length === 0;
   }
   async function loadUnits(bid) {
@@ -165,7 +165,7 @@ export function residentFields(testid, picker, r) {
     inputs[name] = input;
     errors[name] = { el: h('p', { id: errId, class: 'error field-error', dataset: { testid: `${testid}-${name}-error` } }), hintId };
     return h('div', { class: 'field' },
-      h('label', { for: id }, t(`field.${name}`)),
+      h('label', { for: id }, t(name === 'name' ? 'residents.name' : `field.${name}`)),
       input,
       hint && h('p', { id: hintId, class: 'hint' }, hint),
       errors[name].el);
