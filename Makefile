@@ -116,6 +116,7 @@ bench: deps-bench build/linli
 	@bash bench/run.sh
 	@bash bench/opinion.sh
 	@if [ -f bench/budget.sh ]; then bash bench/budget.sh; fi
+	@bash bench/residents.sh
 
 clean:
 	rm -rf build

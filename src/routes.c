@@ -8,6 +8,7 @@
 #include "registry/structure_http.h"
 #include "registry/org.h"
 #include "registry/resident.h"
+#include "registry/resident_index.h"
 #include "registry/visit.h"
 #include "voice/voice_http.h"
 
@@ -46,6 +47,7 @@ const struct migration *all_migrations(size_t *n)
 			{ round_migrations, round_migrations_n },
 			{ conversation_migrations, conversation_migrations_n },
 			{ resident_migrations, resident_migrations_n },
+			{ resident_index_migrations, resident_index_migrations_n },
 		};
 		for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
 			nall += parts[i].n;

@@ -15,11 +15,12 @@
 #include <string.h>
 
 static const char sql_skill[] =
-    "SELECT r.id, r.name, r.skills, r.volunteer_willing, b.name, u.name, d.room"
+    "SELECT r.id, r.name, r.skills, r.volunteer_willing, b.name, u.name, d.room, c.name"
     " FROM residents r"
     " LEFT JOIN dwellings d ON d.id = r.dwelling_id AND d.community_id = r.community_id"
     " LEFT JOIN units u ON u.id = d.unit_id"
     " LEFT JOIN buildings b ON b.id = d.building_id"
+    " LEFT JOIN compounds c ON c.id = b.compound_id"
     " WHERE r.community_id = ? AND r.skills IS NOT NULL AND LOWER(r.skills) LIKE ? ESCAPE '!'"
     " ORDER BY r.volunteer_willing DESC, r.id LIMIT 200";
 
@@ -60,12 +61,12 @@ int resident_skill_search(struct store *db, json_t **out, int64_t community_id, 
 	while ((s = stmt_step(st, e)) == STORE_ROW) {
 		const char *name = stmt_text(st, 1);
 		json_array_append_new(
-		    arr, json_pack("{s:I, s:s, s:s, s:b, s:o, s:o, s:o}", "id",
+		    arr, json_pack("{s:I, s:s, s:s, s:b, s:o, s:o, s:o, s:o}", "id",
 		                   (json_int_t)stmt_int(st, 0), "name",
 		                   mask_name(&a, name, strlen(name)), "skills", stmt_text(st, 2),
 		                   "volunteer_willing", (int)(stmt_int(st, 3) != 0), "building",
 		                   text_or_null(st, 4), "unit", text_or_null(st, 5), "room",
-		                   text_or_null(st, 6)));
+		                   text_or_null(st, 6), "compound", text_or_null(st, 7)));
 	}
 	stmt_done(st);
 	arena_release(&a);

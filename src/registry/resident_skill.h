@@ -6,7 +6,7 @@
  * half is the people who live here: residents whose skills contain the text
  * asked for, those willing to volunteer first.  They are shown masked, as
  * the minimum a worker needs to go and ask: the surname (mask_name), the
- * skills, and where they live (building, unit, room); never a phone or an
+ * skills, and where they live (compound, building, unit, room); never a phone or an
  * ID number.
  */
 #ifndef LINLI_REGISTRY_RESIDENT_SKILL_H
@@ -21,7 +21,7 @@ enum { RESIDENT_SKILL_MAX_ROWS = 200 };
 /*
  * *out (caller decrefs): a JSON array, at most RESIDENT_SKILL_MAX_ROWS, of
  * {"id", "name" (masked), "skills", "volunteer_willing", "building",
- * "unit", "room"} (the last three null without a dwelling), for residents
+ * "unit", "room", "compound"} (the last four null without a dwelling), for residents
  * of community_id whose skills contain q (ASCII letters in any case; % and
  * _ match themselves; NULL or "": everyone with skills), willing volunteers
  * first, then by id.

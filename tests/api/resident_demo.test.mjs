@@ -91,10 +91,10 @@ describe('demo residents and who can provide', { timeout: 110_000 }, () => {
     assert.equal(people.length, Math.min(200, expected.length));
     assert.ok(people.length > 0);
     for (const p of people) {
-      assert.deepEqual(Object.keys(p).sort(), ['building', 'id', 'name', 'room', 'skills', 'unit', 'volunteer_willing']);
+      assert.deepEqual(Object.keys(p).sort(), ['building', 'compound', 'id', 'name', 'room', 'skills', 'unit', 'volunteer_willing']);
       assert.ok(p.skills.includes('电工'));
       assert.match(p.name, /^\p{Script=Han}{1,2}\*+$/u, `masked name ${p.name}`);
-      assert.ok(p.building && p.unit && p.room);
+      assert.ok(p.compound && p.building && p.unit && p.room);
       const full = all.find((x) => x.id === p.id);
       assert.equal([...p.name][0], [...full.name][0]);
     }
@@ -114,7 +114,7 @@ describe('demo residents and who can provide', { timeout: 110_000 }, () => {
     const id = r.json.id;
     r = await worker.get(`${base}/offers?q=${encodeURIComponent(skill)}`);
     assert.deepEqual(r.json.residents, [{
-      id, name: '欧阳**', skills: `${skill}、Piano`, volunteer_willing: true, building: null, unit: null, room: null,
+      id, name: '欧阳**', skills: `${skill}、Piano`, volunteer_willing: true, building: null, unit: null, room: null, compound: null,
     }]);
     r = await worker.get(`${base}/offers?q=piANO&kind=skilled_people`);
     assert.ok(r.json.residents.some((p) => p.id === id), 'ASCII letters in any case');

@@ -78,7 +78,7 @@ export async function orgsView(ctx) {
           : h('ul', { class: 'provider-people', dataset: { testid: 'provider-people' } }, people.map((p) =>
             h('li', { dataset: { testid: 'provider-person' } },
               h('a', { href: `#/communities/${id}/residents/${p.id}` }, p.name), ' · ', p.skills,
-              p.building && h('span', { class: 'muted' }, ` · ${[p.building, p.unit, p.room].filter(Boolean).join(' ')}`),
+              p.building && h('span', { class: 'muted' }, ` · ${[p.compound, p.building, p.unit, p.room].filter(Boolean).join(' ')}`),
               p.volunteer_willing && h('span', null, ' ', h('span', { class: 'tag' }, t('residents.volunteer')))))));
     } catch (err) {
       ctx.showError(err);
