@@ -37,17 +37,17 @@ export async function residentView(ctx) {
     h('dt', null, t(key)), h('dd', { dataset: testid ? { testid } : undefined }, value));
 
   const facts = h('dl', { class: 'facts', dataset: { testid: 'resident-facts' } },
-    item('field.gender', t(`gender.${r.gender}`)),
-    item('field.birth_date', r.birth_date ? `${r.birth_date}${age === null ? '' : ` (${t('residents.age_n', { n: age })})`}` : t('resident.none')),
-    h('div', { class: 'count' }, h('dt', null, t('field.id_number')), idValue),
-    h('div', { class: 'count' }, h('dt', null, t('field.phone')), phoneValue),
-    item('field.relation', t(`relation.${r.relation}`)),
-    item('field.residency', t(`residency.${r.residency}`)),
+    item('residents.gender', t(`gender.${r.gender}`)),
+    item('residents.birth_date', r.birth_date ? `${r.birth_date}${age === null ? '' : ` (${t('residents.age_n', { n: age })})`}` : t('resident.none')),
+    h('div', { class: 'count' }, h('dt', null, t('residents.id_number')), idValue),
+    h('div', { class: 'count' }, h('dt', null, t('residents.phone')), phoneValue),
+    item('residents.relation', t(`relation.${r.relation}`)),
+    item('residents.residency', t(`residency.${r.residency}`)),
     item('residents.dwelling', r.dwelling_id
       ? h('a', { href: `#/communities/${cid}/dwellings/${r.dwelling_id}/residents`, dataset: { testid: 'resident-household' } }, where)
       : where),
-    item('field.skills', r.skills || t('resident.none'), 'resident-skills'),
-    item('field.volunteer_willing', r.volunteer_willing ? t('resident.yes') : t('resident.no')));
+    item('residents.skills', r.skills || t('resident.none'), 'resident-skills'),
+    item('residents.volunteer_willing', r.volunteer_willing ? t('resident.yes') : t('resident.no')));
 
   const section = h('section', { class: 'resident-page', dataset: { testid: 'resident-page' } },
     h('p', { class: 'crumbs no-print' },

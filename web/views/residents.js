@@ -165,7 +165,7 @@ export function residentFields(testid, picker, r) {
     inputs[name] = input;
     errors[name] = { el: h('p', { id: errId, class: 'error field-error', dataset: { testid: `${testid}-${name}-error` } }), hintId };
     return h('div', { class: 'field' },
-      h('label', { for: id }, t(name === 'name' ? 'residents.name' : `field.${name}`)),
+      h('label', { for: id }, t(`residents.${name}`)),
       input,
       hint && h('p', { id: hintId, class: 'hint' }, hint),
       errors[name].el);
@@ -195,7 +195,7 @@ export function residentFields(testid, picker, r) {
     row('residency', select('residency', RESIDENCIES, 'residency', r ? r.residency : 'huji')),
     row('skills', text('skills', r && r.skills, { maxlength: 200 }), t('residents.skills_hint')),
     h('div', { class: 'field checkbox' },
-      h('label', null, vol, ' ', t('field.volunteer_willing'))),
+      h('label', null, vol, ' ', t('residents.volunteer_willing'))),
     picker.node, pickerErr);
   vol.dataset.testid = `${testid}-volunteer_willing`;
 
@@ -271,8 +271,8 @@ export async function residentsView(ctx) {
   const table = h('table', { class: 'residents-table print-only', dataset: { testid: 'res-table' } },
     h('caption', null, t('residents.print_caption', { community: community.name })),
     h('thead', null, h('tr', null,
-      ['field.name', 'field.gender', 'residents.age', 'field.relation', 'field.residency',
-        'residents.dwelling', 'field.phone', 'field.skills'].map((k) => h('th', { scope: 'col' }, t(k))))),
+      ['residents.name', 'residents.gender', 'residents.age', 'residents.relation', 'residents.residency',
+        'residents.dwelling', 'residents.phone', 'residents.skills'].map((k) => h('th', { scope: 'col' }, t(k))))),
     tbody);
   const more = h('button', { type: 'button', class: 'secondary no-print', hidden: true, dataset: { testid: 'res-more' } }, t('residents.more'));
 
@@ -365,9 +365,9 @@ export async function residentsView(ctx) {
   const form = h('form', { class: 'search stack', role: 'search', onsubmit: search, dataset: { testid: 'res-search' } },
     h('div', { class: 'field' }, h('label', { for: 'res-q' }, t('residents.q')), q),
     h('div', { class: 'field-row' },
-      h('div', { class: 'field' }, h('label', { for: 'res-tail' }, t('field.phone_tail')), tail),
-      h('div', { class: 'field' }, h('label', { for: 'res-amin' }, t('field.age_min')), amin),
-      h('div', { class: 'field' }, h('label', { for: 'res-amax' }, t('field.age_max')), amax)),
+      h('div', { class: 'field' }, h('label', { for: 'res-tail' }, t('residents.tail')), tail),
+      h('div', { class: 'field' }, h('label', { for: 'res-amin' }, t('residents.age_min')), amin),
+      h('div', { class: 'field' }, h('label', { for: 'res-amax' }, t('residents.age_max')), amax)),
     h('details', { class: 'where' }, h('summary', null, t('residents.by_dwelling')), picker.node),
     searchError,
     h('button', { type: 'submit', class: 'primary', dataset: { testid: 'res-search-go' } }, t('residents.search_go')));
