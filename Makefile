@@ -118,6 +118,7 @@ bench: deps-bench build/linli
 	@if [ -f bench/budget.sh ]; then bash bench/budget.sh; fi
 	@bash bench/import.sh
 	@if [ -f bench/tally.sh ]; then bash bench/tally.sh; fi
+	@bash bench/residents.sh
 
 clean:
 	rm -rf build

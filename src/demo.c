@@ -9,6 +9,7 @@
 #include "demo.h"
 
 #include "auth/auth.h"
+#include "registry/resident_demo.h"
 #include "registry/structure.h"
 #include "voice/conversation.h"
 #include "voice/round.h"
@@ -208,6 +209,9 @@ int demo_build(struct store *db, const char *password, struct err *e)
 	}
 
 	if (demo_conversation(db, community, 0, e) < 0 || demo_round(db, community, 0, e) < 0)
+		return -1;
+	/* the residents of the dwellings (needs the keyring: resident_set_keyring) */
+	if (resident_demo(db, community, 20261129, e) < 0)
 		return -1;
 
 	printf("Demo accounts (the passwords are shown only now):\n");

@@ -425,12 +425,21 @@ static int cmd_init(const struct opts *o)
 		struct seal_keyring *kr = NULL;
 		if (keyring_open(&kr, db, o, &e) < 0)
 			goto out;
-		seal_keyring_free(kr);
+		/* the demo registers residents, whose sensitive fields are sealed */
+		resident_set_keyring(kr);
+		if (o->demo) {
+			const char *pw = getenv("LINLI_DEMO_PASSWORD");
+			int built = demo_build(db, pw && *pw ? pw : NULL, &e);
+			resident_set_keyring(NULL);
+			seal_keyring_free(kr);
+			if (built < 0)
+				goto out;
+		} else {
+			resident_set_keyring(NULL);
+			seal_keyring_free(kr);
+		}
 	}
 	if (o->demo) {
-		const char *pw = getenv("LINLI_DEMO_PASSWORD");
-		if (demo_build(db, pw && *pw ? pw : NULL, &e) < 0)
-			goto out;
 		printf("Demo community created in %s.\n", shown(o->db));
 	} else {
 		const char *pw = getenv("LINLI_ADMIN_PASSWORD");

@@ -10,6 +10,7 @@
 #include "registry/ownership.h"
 #include "registry/resident.h"
 #include "registry/resident_io.h"
+#include "registry/resident_index.h"
 #include "registry/visit.h"
 #include "registry/invite.h"
 #include "registry/care.h"
@@ -75,6 +76,7 @@ const struct migration *all_migrations(size_t *n)
 			{ care_migrations, care_migrations_n },
 			{ survey_migrations, survey_migrations_n },
 			{ privacy_migrations, privacy_migrations_n },
+			{ resident_index_migrations, resident_index_migrations_n },
 		};
 		for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
 			nall += parts[i].n;

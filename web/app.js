@@ -41,6 +41,8 @@ import { residentsIoIndexView, importView } from './views/import.js';
 import { surveysIndexView, surveysView } from './views/surveys.js';
 import { surveyView } from './views/survey.js';
 import { privacyIndexView, privacySettingsView, privacyResidentView } from './views/privacy.js';
+import { residentsIndexView, residentsView } from './views/residents.js';
+import { residentView } from './views/resident.js';
 
 const PILLARS = [
   {
@@ -60,6 +62,11 @@ const PILLARS = [
       /* Coverage and the grid to record visits on are for staff. */
       show: isStaff,
       active: (path) => path === '/visits' || /^\/communities\/\d+\/coverage(\/|$)/.test(path),
+    }, {
+      key: 'nav.residents', href: '#/residents', testid: 'nav-residents',
+      /* The residents register: staff only (the server answers others 403). */
+      show: isStaff,
+      active: (path) => path === '/residents' || /^\/communities\/\d+\/(residents|dwellings\/\d+\/residents)(\/|$)/.test(path),
     }, {
       key: 'nav.invites', href: '#/invites', testid: 'nav-invites',
       /* Issuing accounts is for those who change the community. */
@@ -166,6 +173,10 @@ const ROUTES = [
   { pattern: /^\/privacy$/, view: privacyIndexView },
   { pattern: /^\/communities\/(\d+)\/privacy$/, view: privacySettingsView },
   { pattern: /^\/communities\/(\d+)\/residents\/(\d+)\/privacy$/, view: privacyResidentView },
+  { pattern: /^\/residents$/, view: residentsIndexView },
+  { pattern: /^\/communities\/(\d+)\/residents$/, view: residentsView },
+  { pattern: /^\/communities\/(\d+)\/residents\/(\d+)$/, view: residentView },
+  { pattern: /^\/communities\/(\d+)\/dwellings\/(\d+)\/residents$/, view: residentsView },
 ];
 
 /* Where a signed-in user starts: staff at the communities they look after,

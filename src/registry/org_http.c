@@ -16,6 +16,7 @@
 #include "auth/auth.h"
 #include "core/utf8.h"
 #include "registry/org.h"
+#include "registry/resident_skill.h"
 #include "registry/structure.h"
 #include "registry/structure_http.h"
 
@@ -178,6 +179,18 @@ static void get_offers(struct req *r)
 	if (err_is_set(&e) || structure_open_community(r, &c, STAFF_READ, &e) < 0 ||
 	    org_offer_search(r->db, &out, c.id, q, kind, today, &e) < 0)
 		return http_reply_err(r, &e);
+	/* residents' skills answer too, apart from the offers (skilled people:
+	 * no kind, or skilled_people) */
+	if (!kind || !strcmp(kind, "skilled_people")) {
+		json_t *people;
+		if (resident_skill_search(r->db, &people, c.id, q, &e) < 0) {
+			json_decref(out);
+			return http_reply_err(r, &e);
+		}
+		json_object_set_new(out, "residents", people);
+	} else {
+		json_object_set_new(out, "residents", json_array());
+	}
 	http_reply_json(r, 200, out);
 }
 

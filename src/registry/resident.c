@@ -382,6 +382,12 @@ out0:
 int resident_delete(struct store *db, int64_t community_id, int64_t id, int64_t actor_id,
                     const char *actor, const char *ip, struct err *e)
 {
+	return resident_delete_why(db, community_id, id, actor_id, actor, ip, NULL, e);
+}
+
+int resident_delete_why(struct store *db, int64_t community_id, int64_t id, int64_t actor_id,
+                        const char *actor, const char *ip, const char *reason, struct err *e)
+{
 	struct stmt *st;
 	char subject[48];
 
@@ -398,7 +404,7 @@ int resident_delete(struct store *db, int64_t community_id, int64_t id, int64_t 
 		goto fail;
 	}
 	snprintf(subject, sizeof(subject), "resident:%lld", (long long)id);
-	if (audit_append(db, actor_id, actor, "resident.delete", subject, community_id, ip, NULL,
+	if (audit_append(db, actor_id, actor, "resident.delete", subject, community_id, ip, reason,
 	                 e) < 0 ||
 	    store_commit(db, e) < 0)
 		goto fail;

@@ -39,6 +39,7 @@ enum {
 	RESIDENT_ROOM_MAX = 20, /* the room filter, characters */
 	RESIDENT_PAGE_MAX = 200,
 	RESIDENT_PAGE_DEFAULT = 50,
+	RESIDENT_REASON_MAX = 200, /* characters, of a deletion's reason */
 };
 
 /* A resident to add, or the changes to make (NULL / -1: unchanged).
@@ -111,6 +112,10 @@ int resident_update(struct store *db, int64_t community_id, int64_t id,
  * the row and the entry go together or not at all.  actor may be NULL. */
 int resident_delete(struct store *db, int64_t community_id, int64_t id, int64_t actor_id,
                     const char *actor, const char *ip, struct err *e);
+/* resident_delete with the reason given (may be NULL) as the audit entry's
+ * detail. */
+int resident_delete_why(struct store *db, int64_t community_id, int64_t id, int64_t actor_id,
+                        const char *actor, const char *ip, const char *reason, struct err *e);
 /* {"residents": [...masked...], "next": id or null}, by id. */
 int resident_list(struct store *db, json_t **out, int64_t community_id,
                   const struct resident_filter *f, struct err *e);

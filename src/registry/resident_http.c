@@ -201,9 +201,15 @@ static void delete_resident(struct req *r)
 {
 	struct community c;
 	struct err e = ERR_INIT;
+	const char *reason = NULL;
+	/* an optional body {"reason"}: recorded in the audit entry */
+	const struct jfield f[] = {
+	    {"reason", JF_STRING, false, 1, RESIDENT_REASON_MAX, &reason, NULL},
+	};
 	if (structure_open_community(r, &c, STAFF_CHANGE, &e) < 0 ||
-	    resident_delete(r->db, c.id, r->param[1], r->user->user_id, r->user->username, r->ip,
-	                    &e) < 0)
+	    (r->body_len > 0 && http_body_take(r, f, 1, &e) < 0) ||
+	    resident_delete_why(r->db, c.id, r->param[1], r->user->user_id, r->user->username,
+	                        r->ip, reason, &e) < 0)
 		return http_reply_err(r, &e);
 	http_reply_empty(r, 204);
 }

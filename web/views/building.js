@@ -73,11 +73,12 @@ export async function buildingView(ctx) {
   }
 
   /* Units side by side where the screen is wide enough, as they stand. */
-  section.append(h('div', { class: 'units' }, units.map(unitTable)));
+  section.append(h('div', { class: 'units' }, units.map((u) => unitTable(u, cid))));
   return section;
 }
 
-function unitTable(unit) {
+/* cid: each room links to its residents (residents.js). */
+function unitTable(unit, cid) {
   const byFloor = new Map();
   for (const d of unit.dwellings || []) {
     if (!byFloor.has(d.floor)) byFloor.set(d.floor, []);
@@ -102,7 +103,10 @@ function unitTable(unit) {
           const d = list[i];
           if (!d) return h('td', { class: 'vacant' });
           return h('td', { dataset: { testid: 'room', room: d.room } },
-            h('span', { class: 'room-no' }, d.room),
+            h('a', {
+              class: 'room-link', href: `#/communities/${cid}/dwellings/${d.id}/residents`,
+              'aria-label': t('building.residents', { room: d.room }), dataset: { testid: 'room-residents' },
+            }, h('span', { class: 'room-no' }, d.room)),
             h('span', { class: 'room-area' }, formatArea(d.area), h('span', { class: 'unit-m2' }, ' m²')));
         }));
     })));

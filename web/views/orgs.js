@@ -64,9 +64,22 @@ export async function orgsView(ctx) {
     try {
       const r = await get(`${base}/offers?${params}`);
       const list = r.offers || [];
-      results.replaceChildren(list.length === 0
-        ? h('p', { class: 'muted' }, t('orgs.no_match'))
-        : h('ul', { class: 'offers' }, list.map((o) => offerLine(o, orgHref))));
+      const people = r.residents || [];
+      results.replaceChildren(
+        h('h3', null, t('orgs.offers_title')),
+        list.length === 0
+          ? h('p', { class: 'muted' }, t('orgs.no_match'))
+          : h('ul', { class: 'offers' }, list.map((o) => offerLine(o, orgHref))),
+        /* residents with the skill, apart from the organisations */
+        h('h3', null, t('orgs.residents')),
+        h('p', { class: 'hint' }, t('orgs.residents_hint')),
+        people.length === 0
+          ? h('p', { class: 'muted', dataset: { testid: 'provider-people-empty' } }, t('orgs.no_residents'))
+          : h('ul', { class: 'provider-people', dataset: { testid: 'provider-people' } }, people.map((p) =>
+            h('li', { dataset: { testid: 'provider-person' } },
+              h('a', { href: `#/communities/${id}/residents/${p.id}` }, p.name), ' · ', p.skills,
+              p.building && h('span', { class: 'muted' }, ` · ${[p.compound, p.building, p.unit, p.room].filter(Boolean).join(' ')}`),
+              p.volunteer_willing && h('span', null, ' ', h('span', { class: 'tag' }, t('residents.volunteer')))))));
     } catch (err) {
       ctx.showError(err);
     }
