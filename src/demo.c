@@ -11,6 +11,10 @@
 #include "auth/auth.h"
 #include "registry/resident_demo.h"
 #include "registry/structure.h"
+#include "registry/ownership.h"
+#include "registry/care.h"
+#include "registry/account.h"
+#include "core/timeutil.h"
 #include "voice/conversation.h"
 #include "voice/round.h"
 
@@ -171,6 +175,44 @@ out:
 	return rc;
 }
 
+/*
+ * The demo account "resident" is the resident account of a householder who
+ * owns and lives in a dwelling of the first building, so that signing in as
+ * "resident" shows 我的家 and can vote in an owners' vote.
+ */
+static int demo_link_resident(struct store *db, int64_t community, struct err *e)
+{
+	static const char sql[] =
+	    "SELECT o.resident_id FROM ownership_owners o JOIN residents r ON r.id = o.resident_id"
+	    " WHERE o.community_id = ? AND o.voter = 1 AND r.dwelling_id = o.dwelling_id"
+	    " AND r.relation = 'householder' ORDER BY o.dwelling_id LIMIT 1";
+	struct stmt *st = store_prepare(db, sql, e);
+	int64_t resident = 0, user = 0;
+	int rc;
+	if (!st)
+		return -1;
+	stmt_bind_int(st, 1, community);
+	if ((rc = stmt_step(st, e)) == STORE_ROW)
+		resident = stmt_int(st, 0);
+	stmt_done(st);
+	if (rc < 0 || !(st = store_prepare(db, "SELECT id FROM users WHERE username = 'resident'", e)))
+		return -1;
+	if ((rc = stmt_step(st, e)) == STORE_ROW)
+		user = stmt_int(st, 0);
+	stmt_done(st);
+	if (rc < 0)
+		return -1;
+	if (!resident || !user)
+		return 0;
+	if (store_begin(db, e) < 0)
+		return -1;
+	if (account_link(db, user, resident, community, time_now(), e) < 0) {
+		store_rollback(db);
+		return -1;
+	}
+	return store_commit(db, e);
+}
+
 int demo_build(struct store *db, const char *password, struct err *e)
 {
 	int64_t street, community, grids[3], first_building = 0;
@@ -239,5 +281,9 @@ int demo_build(struct store *db, const char *password, struct err *e)
 		       a->display);
 	}
 	sodium_memzero(pw, sizeof(pw));
-	return 0;
+	/* Owners and their areas, care needs and caretakers (these need the
+	 * residents, and care_demo the accounts "grid" and "volunteer"). */
+	if (ownership_demo(db, community, e) < 0 || care_demo(db, community, e) < 0)
+		return -1;
+	return demo_link_resident(db, community, e);
 }
