@@ -3,6 +3,7 @@
  * read from here, and docs/api.md documents each route (a test checks it).
  */
 #include "routes.h"
+#include "scene/scene.h"
 
 #include "auth/auth_http.h"
 #include "registry/structure_http.h"
@@ -27,6 +28,7 @@ const struct route_table *const all_route_tables[] = {
 	&round_routes,
 	&conversation_routes,
 	&resident_routes,
+	&scene_routes,
 	&ownervote_routes,
 	&notice_routes,
 	&ownership_routes,
@@ -67,6 +69,7 @@ const struct migration *all_migrations(size_t *n)
 			{ round_migrations, round_migrations_n },
 			{ conversation_migrations, conversation_migrations_n },
 			{ resident_migrations, resident_migrations_n },
+			{ scene_migrations, scene_migrations_n },
 			{ ownervote_migrations, ownervote_migrations_n },
 			{ notice_migrations, notice_migrations_n },
 			{ ownership_migrations, ownership_migrations_n },
