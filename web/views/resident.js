@@ -10,15 +10,17 @@
  *     names;
  *   - deletion, with a reason (kept in the audit entry) and a confirmation.
  *
- * The empty <section data-part="..."> blocks are where other modules (care
- * tags, owners, consent, the resident's own account) draw their parts; the
- * lead wires them. They stay empty (and hidden by CSS) until then.
+ * The <section data-part="..."> blocks are where other modules (care tags,
+ * owners, consent, the resident's own account) draw their parts
+ * (resident_parts.js); a part the caller may not read stays empty (and
+ * hidden by CSS).
  */
 
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { get, request, errorText } from '../api.js';
 import { addressBook, dwellingPicker, residentFields, ageOf } from './residents.js';
+import { drawResidentParts } from './resident_parts.js';
 
 export async function residentView(ctx) {
   const [cid, rid] = ctx.params;
@@ -78,10 +80,11 @@ export async function residentView(ctx) {
     section.append(h('div', { class: 'unmask no-print' }, button, note, status));
   }
 
-  /* parts of other modules, wired by the lead */
+  /* parts of other modules (resident_parts.js) */
   for (const part of ['care', 'owners', 'consent', 'account']) {
     section.append(h('section', { class: 'part', dataset: { part, resident: String(r.id), community: String(cid) } }));
   }
+  drawResidentParts(section, cid, r.id, change);
 
   if (change) {
     section.append(editForm(ctx, cid, community, url, r, book));
