@@ -3,7 +3,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, copyFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -140,6 +140,9 @@ describe('linli command line', () => {
     const fresh = join(tmp, 'fresh.db');
     r = run(['restore', join(tmp, 'live.bak'), '--db', fresh]);
     assert.equal(r.code, 0, r.err);
+    // the sealed fields open only with the key file, kept apart from backups
+    copyFileSync(`${demo}.key`, `${fresh}.key`);
+    chmodSync(`${fresh}.key`, 0o600);
     const port2 = await freePort();
     const srv2 = spawn(BIN, ['serve', '--db', fresh, '--listen', `127.0.0.1:${port2}`], { env, stdio: 'ignore' });
     try {
