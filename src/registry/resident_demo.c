@@ -59,6 +59,8 @@ struct gen {
 	int64_t today_days; /* days since 1970-01-01 */
 	uint64_t *used;     /* ID keys taken (0: free) */
 	size_t used_cap;
+	char names[5][64];  /* the names given in the current household */
+	int nnames;
 };
 
 static uint32_t rnd(struct gen *g)
@@ -162,8 +164,20 @@ static int add_person(struct store *db, struct gen *g, int64_t community_id, int
 	int y, m, d;
 	int64_t rid;
 	civil_from_days(born, &y, &m, &d);
-	snprintf(name, sizeof(name), "%s%s", p->surname ? p->surname : surnames[below(g, N(surnames))],
-	         given_name(g, p->male, y));
+	/* two people of one household never share a name (the import would
+	 * rightly take them for one person entered twice) */
+	for (int tries = 0;; tries++) {
+		bool taken = false;
+		snprintf(name, sizeof(name), "%s%s",
+		         p->surname ? p->surname : surnames[below(g, N(surnames))],
+		         given_name(g, p->male, y));
+		for (int k = 0; k < g->nnames; k++)
+			taken |= !strcmp(g->names[k], name);
+		if (!taken || tries == 50)
+			break;
+	}
+	if (g->nnames < 5)
+		snprintf(g->names[g->nnames++], sizeof(g->names[0]), "%s", name);
 	make_id(g, id, away ? away_regions[below(g, N(away_regions))]
 	                    : city_regions[below(g, N(city_regions))],
 	        born, p->male);
@@ -208,6 +222,7 @@ static int household(struct store *db, struct gen *g, int64_t community_id, int6
 	uint32_t kind = below(g, 100);
 	const char *sur = surnames[below(g, N(surnames))];
 	bool head_male = below(g, 100) < 62;
+	g->nnames = 0;
 	const char *residency = "huji";
 	bool away = false;
 	uint32_t r = below(g, 100);

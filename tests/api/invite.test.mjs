@@ -58,10 +58,18 @@ describe('resident accounts', { timeout: 170_000 }, () => {
       ['admin', 'worker', 'grid', 'resident'].map((u) => login(srv.base, u)));
     demo = scopeId(worker.user, 'worker', 'community');
     base = `/api/communities/${demo}`;
-    let r = await worker.get(`${base}/dwellings?limit=3`);
+    // a building of its own: the demo's dwellings have residents already
+    let r = await worker.post(`${base}/compounds`, { name: unique('邀请小区') });
+    assert.equal(r.status, 201, r.text);
+    r = await worker.post(`${base}/buildings`, { compound_id: r.json.id, name: unique('楼') });
+    assert.equal(r.status, 201, r.text);
+    building = r.json.id;
+    r = await worker.post(`${base}/buildings/${building}/layout`, { units: 1, floors: 1, rooms_per_floor: 3, area: 8000 });
+    assert.equal(r.status, 201, r.text);
+    r = await worker.get(`${base}/dwellings?building=${building}&limit=3`);
     assert.equal(r.status, 200, r.text);
     [dwellingA, dwellingB] = r.json.dwellings;
-    building = dwellingA.building_id;
+    assert.equal(dwellingA.building_id, building);
     people.zhang = await addResident({ name: '张建华', id_number: '11010519491231002X', phone: '13812345678',
       relation: 'householder', residency: 'huji', dwelling_id: dwellingA.id });
     people.zhangKid = await addResident({ name: '张小明', gender: 'male', birth_date: '2016-03-01',

@@ -208,7 +208,10 @@ describe('privacy (PIPL)', { timeout: 110_000 }, () => {
       const cols = q(`SELECT name FROM pragma_table_info('${t}')`).stdout.trim().split('\n');
       for (const c of cols) {
         const idCol = t === 'residents' ? c === 'id' : c.includes('resident_id');
-        const where = [`instr(CAST(${c} AS TEXT), '隐私甲') > 0`, `CAST(${c} AS TEXT) = '9173'`, `CAST(${c} AS TEXT) = '8642'`];
+        const where = [`instr(CAST(${c} AS TEXT), '隐私甲') > 0`];
+        // 4-digit tails collide with the demo's thousands of residents: in
+        // residents the id check covers the row; elsewhere no tail belongs
+        if (t !== 'residents') where.push(`CAST(${c} AS TEXT) = '9173'`, `CAST(${c} AS TEXT) = '8642'`);
         if (idCol && t !== 'audit_log') where.push(`${c} = ${adult}`);
         const n = Number(q(`SELECT COUNT(*) FROM "${t}" WHERE ${where.join(' OR ')}`).stdout.trim());
         assert.equal(n, 0, `${t}.${c} still holds the person`);
