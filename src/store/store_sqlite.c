@@ -43,6 +43,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 struct lite_stmt {
@@ -73,6 +74,7 @@ struct lite {
 	struct syncer *file; /* this file's writer queue and group sync, or NULL */
 	bool group;          /* commits wait for the group sync */
 	bool writing;        /* holds file->writer */
+	int busy_ms;         /* how long a writer waits for its turn */
 };
 
 static pthread_mutex_t syncers_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -205,7 +207,8 @@ int store_open_sqlite(struct store **out, const char *url, const struct store_op
 		return -1;
 	}
 	sqlite3_extended_result_codes(l->db, 1);
-	sqlite3_busy_timeout(l->db, opt->busy_timeout_ms ? opt->busy_timeout_ms : 5000);
+	l->busy_ms = opt->busy_timeout_ms ? opt->busy_timeout_ms : 5000;
+	sqlite3_busy_timeout(l->db, l->busy_ms);
 	const char *sync = opt->synchronous ? opt->synchronous : "full";
 	if (!opt->read_only)
 		l->file = syncer_for(sqlite3_db_filename(l->db, "main"));
@@ -366,7 +369,19 @@ static int lite_begin(struct store *s, bool write, struct err *e)
 	if (!write)
 		return tx_step(s, sql_begin_read, e);
 	if (l->file && !l->writing) {
-		pthread_mutex_lock(&l->file->writer);
+		/* as long as SQLite's busy timeout would wait, then unavailable */
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += l->busy_ms / 1000;
+		until.tv_nsec += (long)(l->busy_ms % 1000) * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		if (pthread_mutex_timedlock(&l->file->writer, &until) != 0) {
+			log_warn("store: no turn to write within %d ms", l->busy_ms);
+			return err_set(e, ERR_UNAVAILABLE, NULL, "database unavailable, try again");
+		}
 		l->writing = true;
 	}
 	if (tx_step(s, sql_begin_write, e) < 0) {
