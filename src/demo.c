@@ -20,6 +20,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct demo_compound {
@@ -252,8 +253,11 @@ int demo_build(struct store *db, const char *password, struct err *e)
 
 	if (demo_conversation(db, community, 0, e) < 0 || demo_round(db, community, 0, e) < 0)
 		return -1;
-	/* the residents of the dwellings (needs the keyring: resident_set_keyring) */
-	if (resident_demo(db, community, 20261129, e) < 0)
+	/* the residents of the dwellings (needs the keyring: resident_set_keyring);
+	 * LINLI_DEMO_RESIDENTS=0 leaves the register empty, to import one's own */
+	const char *people = getenv("LINLI_DEMO_RESIDENTS");
+	bool with_people = !people || strcmp(people, "0");
+	if (with_people && resident_demo(db, community, 20261129, e) < 0)
 		return -1;
 
 	printf("Demo accounts (the passwords are shown only now):\n");
@@ -283,6 +287,8 @@ int demo_build(struct store *db, const char *password, struct err *e)
 	sodium_memzero(pw, sizeof(pw));
 	/* Owners and their areas, care needs and caretakers (these need the
 	 * residents, and care_demo the accounts "grid" and "volunteer"). */
+	if (!with_people)
+		return 0;
 	if (ownership_demo(db, community, e) < 0 || care_demo(db, community, e) < 0)
 		return -1;
 	return demo_link_resident(db, community, e);

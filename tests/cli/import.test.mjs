@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = process.env.LINLI_BIN || join(root, 'build/linli');
-const env = { ...process.env, LINLI_RATE_LIMIT: '0', LINLI_ACCESS_LOG: 'off', LINLI_DEMO_PASSWORD: 'demo-pass-123' };
+// the demo's structure without its residents: the register starts empty
+const env = { ...process.env, LINLI_RATE_LIMIT: '0', LINLI_ACCESS_LOG: 'off', LINLI_DEMO_PASSWORD: 'demo-pass-123', LINLI_DEMO_RESIDENTS: '0' };
 
 function run(args, input) {
   const r = spawnSync(BIN, args, { input: input ?? '', env, encoding: 'utf8' });
