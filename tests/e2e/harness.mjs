@@ -19,7 +19,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, freshDatabase } from '../api/lib.mjs';
+import { freePort, freshDatabase, initDemo } from '../api/lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repo = path.resolve(here, '..', '..');
@@ -37,11 +37,7 @@ export async function startServer(password) {
   assert.ok(existsSync(bin), `no linli binary at ${bin}: run make in the repository root, or set LINLI_BIN`);
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'linli-e2e-'));
   const fresh = freshDatabase(tmp);
-  const init = spawnSync(bin, ['init', '--demo', '--db', fresh.db], {
-    env: { ...process.env, LINLI_DEMO_PASSWORD: password },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  const init = initDemo(fresh, { ...process.env, LINLI_DEMO_PASSWORD: password });
   if (init.status !== 0) fresh.drop();
   assert.equal(init.status, 0, `linli init --demo failed (${init.status}):\n${init.stdout}\n${init.stderr}`);
 
