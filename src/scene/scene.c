@@ -945,7 +945,10 @@ int scene_script_revise(struct store *db, int64_t *revision, int64_t community_i
 	if (!(st = store_prepare(db, sql_script_keep, e)))
 		goto fail;
 	stmt_bind_int(st, 1, now);
-	stmt_bind_int(st, 2, user_id);
+	if (user_id)
+		stmt_bind_int(st, 2, user_id);
+	else
+		stmt_bind_null(st, 2);
 	stmt_bind_int(st, 3, script_id);
 	stmt_bind_int(st, 4, community_id);
 	if (stmt_exec(st, e) < 0)
@@ -962,7 +965,10 @@ int scene_script_revise(struct store *db, int64_t *revision, int64_t community_i
 	bind_opt(st, 4, s->avoid);
 	bind_opt(st, 5, s->tags);
 	stmt_bind_int(st, 6, now);
-	stmt_bind_int(st, 7, user_id);
+	if (user_id)
+		stmt_bind_int(st, 7, user_id);
+	else
+		stmt_bind_null(st, 7);
 	stmt_bind_int(st, 8, script_id);
 	stmt_bind_int(st, 9, community_id);
 	if (insert_id(st, revision, e) < 0 || store_commit(db, e) < 0)
