@@ -37,6 +37,13 @@ test('a gate scene from the template, a script read on a phone, an incident in t
   assert.equal(await byTestId(worker, 'post-card').count(), 3);
   assert.match(await byTestId(worker, 'post-bands').first().innerText(), /每天 07:00–09:00 × 3 人/);
   const sceneUrl = worker.url();
+  /* Shifts for tomorrow (Beijing time) from the bands. */
+  const tomorrow = new Date(Date.now() + 8 * 3600e3 + 86400e3).toISOString().slice(0, 10);
+  await byTestId(worker, 'expand').locator('summary').click();
+  await byTestId(worker, 'expand-form-from').fill(tomorrow);
+  await byTestId(worker, 'expand-form-days').fill('1');
+  await byTestId(worker, 'expand-form-submit').click();
+  await byTestId(worker, 'scene-status').getByText(/新建 [68] 个班次/).waitFor();
   await shot(worker, 'scene-worker');
 
   /* A volunteer reads the script on a 360 px phone. */
@@ -56,6 +63,22 @@ test('a gate scene from the template, a script read on a phone, an incident in t
   assert.equal(await byTestId(volunteer, 'incident-add').count(), 0);
   assert.equal(await byTestId(volunteer, 'script-add').count(), 0);
   await shot(volunteer, 'scene-script-360');
+
+  /* The volunteer ticks the first item of the next shift's checklist. */
+  await byTestId(volunteer, 'shift-link').first().click();
+  await byTestId(volunteer, 'shift-page').waitFor();
+  const first = byTestId(volunteer, 'shift-check').first();
+  assert.equal(await first.isChecked(), false);
+  await first.check();
+  await byTestId(volunteer, 'shift-checklist').getByText('刘洋').waitFor();
+  assert.equal(await byTestId(volunteer, 'shift-check').first().isChecked(), true);
+
+  /* The post handbook: checklist, scripts, equipment on one page. */
+  await volunteer.goto(sceneUrl);
+  await byTestId(volunteer, 'handbook-link').first().click();
+  await byTestId(volunteer, 'handbook').waitFor();
+  const book = await byTestId(volunteer, 'handbook').innerText();
+  for (const s of ['佩戴工作证和红马甲', '居民拒绝登记', '红马甲', '每天 07:00–09:00 × 3 人']) assert.ok(book.includes(s), s);
 
   /* The building lead records an incident using that script. */
   const lead = await as('lead');
