@@ -25,6 +25,8 @@ import { bi } from './scenes.js';
 export const INCIDENT_TYPES = ['refused_registration', 'delivery', 'visitor', 'elderly_help', 'argument', 'medical', 'other'];
 export const OUTCOMES = ['resolved', 'escalated', 'unresolved'];
 const put = (path, body) => request('PUT', path, body);
+/* Element.append, skipping false and null and flattening arrays, as h() does. */
+const add = (el, ...kids) => el.append(...kids.flat().filter((x) => x !== false && x !== null && x !== undefined));
 
 const hhmm = (m) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 const timeOf = (s) => (s ? new Date(Number(s) * 1000).toLocaleString(lang(), { timeZone: 'Asia/Shanghai', dateStyle: 'medium', timeStyle: 'short' }) : '');
@@ -113,12 +115,12 @@ export async function sceneView(ctx) {
     const sec = h('section', { id: 'scene-scripts', class: 'scene-scripts', dataset: { testid: 'scene-scripts' } },
       h('h2', null, t('scene.scripts')),
       h('p', { class: 'muted' }, t('scene.scripts_intro')));
-    if (sc.scripts.length === 0) sec.append(h('p', { class: 'muted' }, t('scene.scripts_empty')));
+    if (sc.scripts.length === 0) add(sec, h('p', { class: 'muted' }, t('scene.scripts_empty')));
     for (const [tag, list] of groups) {
-      sec.append(h('h3', { class: 'script-group' }, tag),
+      add(sec, h('h3', { class: 'script-group' }, tag),
         list.map((s) => scriptCard(s, manage && formCardOf(t('scene.script.revise'), 'script-revise', scriptForm(s), false))));
     }
-    if (manage) sec.append(formCardOf(t('scene.script.add'), 'script-add', scriptForm(null), false));
+    if (manage) add(sec, formCardOf(t('scene.script.add'), 'script-add', scriptForm(null), false));
     return sec;
   }
 
@@ -155,7 +157,7 @@ export async function sceneView(ctx) {
         [ids[i], ids[i + d]] = [ids[i + d], ids[i]];
         return put(`${base}/posts/${p.id}/checklist`, { ids });
       });
-      sec.append(h('article', { class: 'card post-card', dataset: { testid: 'post-card', post: p.id } },
+      add(sec, h('article', { class: 'card post-card', dataset: { testid: 'post-card', post: p.id } },
         h('h3', null, p.name, p.point && h('span', { class: 'muted' }, ` · ${p.point}`)),
         p.skills && h('p', { class: 'muted' }, t('scene.skills', { skills: p.skills })),
         h('ul', { class: 'bands', dataset: { testid: 'post-bands' } }, p.bands.map((b) => h('li', null, bandText(b),
@@ -176,7 +178,7 @@ export async function sceneView(ctx) {
         } }, t('scene.post.delete')))));
     }
     if (manage) {
-      sec.append(formCardOf(t('scene.post.add'), 'post-add', form({
+      add(sec, formCardOf(t('scene.post.add'), 'post-add', form({
         testid: 'post-add-form',
         submitLabel: t('scene.post.add_submit'),
         fields: [
@@ -251,7 +253,7 @@ export async function sceneView(ctx) {
           h('tbody', null, sc.equipment.map((x) => h('tr', null, h('td', null, x.item), h('td', null, formatInt(x.quantity)), h('td', null, x.place),
             manage && h('td', { class: 'no-print' }, h('button', { type: 'button', class: 'link', onclick: () => act(() => del(`${base}/equipment/${x.id}`)) }, t('scene.delete'))))))));
     if (manage) {
-      sec.append(formCardOf(t('scene.eq.add'), 'equipment-add', form({
+      add(sec, formCardOf(t('scene.eq.add'), 'equipment-add', form({
         testid: 'equipment-add-form',
         submitLabel: t('scene.eq.add_submit'),
         fields: [
@@ -276,7 +278,7 @@ export async function sceneView(ctx) {
     const f = inc.figures;
     const sec = h('section', { id: 'scene-incidents', dataset: { testid: 'scene-incidents' } }, h('h2', null, t('scene.incidents')));
     if (inc.can_record) {
-      sec.append(formCardOf(t('scene.incident.add'), 'incident-add', form({
+      add(sec, formCardOf(t('scene.incident.add'), 'incident-add', form({
         testid: 'incident-form',
         submitLabel: t('scene.incident.add_submit'),
         fields: [
@@ -300,7 +302,7 @@ export async function sceneView(ctx) {
         },
       }), false));
     }
-    sec.append(h('h3', null, t('scene.figures')),
+    add(sec, h('h3', null, t('scene.figures')),
       h('dl', { class: 'counts', dataset: { testid: 'incident-figures' } },
         h('div', { class: 'count' }, h('dt', null, t('scene.figures.total')), h('dd', { dataset: { testid: 'figures-total' } }, formatInt(f.total))),
         OUTCOMES.map((o) => h('div', { class: 'count' }, h('dt', null, t(`scene.outcome.${o}`)), h('dd', null, formatInt(f.by_outcome[o] || 0)))),
