@@ -1056,7 +1056,12 @@ int scene_expand(struct store *db, int64_t *created, int64_t *skipped, int64_t c
 	if (!(st = store_prepare(db, sql_expand_bands, e)))
 		goto fail;
 	stmt_bind_int(st, 1, scene_id);
-	while ((rc = stmt_step(st, e)) == STORE_ROW && n < sizeof(rows) / sizeof(rows[0])) {
+	while ((rc = stmt_step(st, e)) == STORE_ROW) {
+		if (n == sizeof(rows) / sizeof(rows[0])) {
+			stmt_done(st);
+			err_set(e, ERR_CONFLICT, NULL, "a scene expands at most %zu bands at once", n);
+			goto fail;
+		}
 		rows[n].post = stmt_int(st, 0);
 		rows[n].b.weekdays = (unsigned)stmt_int(st, 1);
 		rows[n].b.start_min = (int)stmt_int(st, 2);
