@@ -227,6 +227,30 @@ int scene_list(struct store *db, json_t **out, int64_t community_id, struct err 
 
 static int view_design(struct store *db, json_t *o, int64_t scene_id, struct err *e);
 
+/* node_name: the compound or building the scene is at, for display ("" for
+ * none, or when it was removed from the structure since). */
+static int view_node(struct store *db, json_t *o, int64_t community_id, struct err *e)
+{
+	const char *kind = json_string_value(json_object_get(o, "node_kind"));
+	int64_t id = json_integer_value(json_object_get(o, "node_id"));
+	const char *name = "";
+	struct err inner = ERR_INIT;
+	struct arena a;
+	int rc = 0;
+	arena_init(&a);
+	if (kind && *kind && id > 0 &&
+	    structure_node_in(db, community_id, kind, id, &name, &a, &inner) < 0) {
+		name = "";
+		if (inner.code != ERR_NOT_FOUND) {
+			*e = inner;
+			rc = -1;
+		}
+	}
+	json_object_set_new(o, "node_name", json_string(name));
+	arena_release(&a);
+	return rc;
+}
+
 int scene_view(struct store *db, json_t **out, int64_t community_id, int64_t scene_id,
 	       struct err *e)
 {
@@ -278,7 +302,7 @@ int scene_view(struct store *db, json_t **out, int64_t community_id, int64_t sce
 		if (rc < 0)
 			goto fail;
 	}
-	if (view_design(db, *out, scene_id, e) < 0)
+	if (view_design(db, *out, scene_id, e) < 0 || view_node(db, *out, community_id, e) < 0)
 		goto fail;
 	return 0;
 fail:

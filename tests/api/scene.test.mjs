@@ -71,6 +71,7 @@ describe('scenes', { timeout: 110_000 }, () => {
     assert.equal(s.can_manage, false);
     assert.equal(s.node_kind, 'building');
     assert.equal(s.node_id, building);
+    assert.match(s.node_name, /号楼|楼/);
     assert.deepEqual(s.points.map((p) => p.name), ['主出入口', '取物架', '车行道闸']);
     assert.equal(s.posts.length, 3);
     gate = s.posts[0];
@@ -85,6 +86,14 @@ describe('scenes', { timeout: 110_000 }, () => {
     assert.equal(s.scripts[0].title, '居民拒绝登记');
     assert.equal(s.scripts[0].revision, 1);
     assert.match(s.scripts[0].say, /手写登记/);
+    r = await put(worker, api(`/scenes/${scene}`), { node_kind: '' });
+    assert.equal(r.status, 204, r.text);
+    r = await worker.get(api(`/scenes/${scene}`));
+    assert.deepEqual([r.json.node_kind, r.json.node_id, r.json.node_name], ['', 0, '']);
+    r = await put(worker, api(`/scenes/${scene}`), { node_kind: 'building', node_id: building, location: '幸福路1号北门 ' });
+    assert.equal(r.status, 204, r.text);
+    assertError(await put(worker, api(`/scenes/${scene}`), { status: 'gone' }), 400, 'status');
+    assertError(await put(lead, api(`/scenes/${scene}`), { name: 'x' }), 403);
     r = await worker.post(api('/scenes'), { name: 'Gate', template: 'gate', lang: 'en' });
     assert.equal(r.status, 201, r.text);
     r = await worker.get(api(`/scenes/${r.json.id}`));

@@ -69,10 +69,13 @@ export async function sceneView(ctx) {
   const sbase = `${base}/scenes/${sid}`;
   const status = h('p', { class: 'ok', role: 'status', tabindex: -1, dataset: { testid: 'scene-status' } });
   const body = h('div');
-  let sc; let inc; let review;
+  let sc; let inc; let review; let structure = null;
 
   async function load() {
     [sc, inc, review] = await Promise.all([get(sbase), get(`${sbase}/incidents`), get(`${sbase}/script-review`)]);
+    /* The compounds and buildings to place the scene at: designers are
+       staff, who may read the structure. */
+    if (sc.can_manage && !structure) structure = await get(base).catch(() => null);
   }
   async function act(fn, okText) {
     try {
@@ -89,7 +92,9 @@ export async function sceneView(ctx) {
     const manage = sc.can_manage;
     body.replaceChildren(
       h('h1', null, sc.name),
-      h('p', { class: 'muted' }, [sc.location, sc.status === 'closed' ? t('scene.closed') : ''].filter(Boolean).join(' · ')),
+      h('p', { class: 'muted', dataset: { testid: 'scene-where' } }, [sc.location, sc.node_name, sc.status === 'closed' ? t('scene.closed') : ''].filter(Boolean).join(' · ')),
+      manage && formCardOf(t('scene.edit'), 'scene-edit', editForm(), false),
+      pointsSection(manage),
       h('nav', { class: 'scene-toc no-print' }, h('ul', { class: 'buttons' },
         ['scripts', 'posts', 'equipment', 'incidents', 'review'].map((k) =>
           h('li', null, h('a', { href: `#/communities/${cid}/scenes/${sid}`, dataset: { testid: `toc-${k}` }, onclick: (ev) => {
@@ -101,6 +106,54 @@ export async function sceneView(ctx) {
       equipmentSection(manage),
       incidentsSection(),
       reviewSection());
+  }
+
+  /* ---- the scene itself: name, where, points ---- */
+  function editForm() {
+    const nodes = [['', t('scene.node.none')]];
+    for (const c of (structure && structure.compounds) || []) {
+      nodes.push([`compound:${c.id}`, c.name]);
+      for (const b of c.buildings || []) nodes.push([`building:${b.id}`, `${c.name} ${b.name}`]);
+    }
+    return form({
+      testid: 'scene-edit-form',
+      submitLabel: t('scene.edit_submit'),
+      fields: [
+        { name: 'name', label: t('scenes.f.name'), required: true, maxlength: 60, value: sc.name, reset: false },
+        { name: 'location', label: t('scenes.f.location'), hint: t('scenes.f.location_hint'), maxlength: 200, value: sc.location, reset: false },
+        { name: 'node', label: t('scene.node'), type: 'select', options: nodes, value: sc.node_kind ? `${sc.node_kind}:${sc.node_id}` : '' },
+        { name: 'status', label: t('scene.status'), type: 'select', options: [['active', t('scene.active')], ['closed', t('scene.closed')]], value: sc.status },
+      ],
+      action: async (v) => {
+        const [kind, id] = v.node ? v.node.split(':') : ['', ''];
+        const b = { name: needText(v, 'name'), location: v.location.trim(), status: v.status, node_kind: kind };
+        if (id) b.node_id = Number(id);
+        await put(sbase, b);
+        setTimeout(() => act(async () => {}), 0);
+        return t('scene.saved');
+      },
+    });
+  }
+
+  function pointsSection(manage) {
+    const sec = h('section', { class: 'scene-points', dataset: { testid: 'scene-points' } },
+      h('h2', null, t('scene.points')),
+      sc.points.length === 0 ? h('p', { class: 'muted' }, t('scene.points_empty'))
+        : h('ul', { class: 'plain' }, sc.points.map((x) => h('li', null, x.name,
+          manage && h('button', { type: 'button', class: 'link no-print', onclick: () => act(() => del(`${base}/scene-points/${x.id}`)) }, ` ${t('scene.delete')}`)))));
+    if (manage) {
+      add(sec, formCardOf(t('scene.point.add'), 'point-add', form({
+        testid: 'point-add-form',
+        submitLabel: t('scene.point.add_submit'),
+        fields: [{ name: 'name', label: t('scene.point.name'), required: true, maxlength: 60 }],
+        action: async (v) => {
+          await post(`${sbase}/points`, { name: needText(v, 'name') });
+          setTimeout(() => act(async () => {}), 0);
+          return t('scene.saved');
+        },
+      }), false));
+    }
+    return sec;
   }
 
   /* ---- scripts ---- */
