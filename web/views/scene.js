@@ -52,7 +52,7 @@ const tagsOf = (s) => (s || '').split(/[,，、]/).map((x) => x.trim()).filter(B
 
 /* One script, readable on a phone in large type. */
 export function scriptCard(s, extra) {
-  return h('article', { class: 'script-card', dataset: { testid: 'script-card', script: s.id } },
+  return h('article', { class: 'script-card', id: `script-${s.id}`, dataset: { testid: 'script-card', script: s.id } },
     h('h3', null, s.title, s.revision > 1 && h('span', { class: 'muted' }, ` · ${t('scene.script.rev', { n: s.revision })}`)),
     h('p', { class: 'script-situation' }, h('strong', null, t('scene.script.situation')), ' ', s.situation),
     h('div', { class: 'script-say', dataset: { testid: 'script-say' } },
@@ -396,7 +396,11 @@ export async function sceneView(ctx) {
       h('table', { class: 'table review-table' },
         h('thead', null, h('tr', null, ['title', 'used', 'resolved', 'failed', 'notes'].map((k) => h('th', null, t(`scene.review.${k}`))))),
         h('tbody', null, review.scripts.map((s) => h('tr', { dataset: { testid: 'review-row', script: s.id } },
-          h('td', null, s.title, s.revision > 1 && h('span', { class: 'muted' }, ` (${t('scene.script.rev', { n: s.revision })})`)),
+          h('td', null, h('a', { href: `#/communities/${cid}/scenes/${sid}`, onclick: (ev) => {
+            ev.preventDefault();
+            const el = document.getElementById(`script-${s.id}`);
+            if (el) el.scrollIntoView();
+          } }, s.title), s.revision > 1 && h('span', { class: 'muted' }, ` (${t('scene.script.rev', { n: s.revision })})`)),
           h('td', { dataset: { testid: 'review-used' } }, formatInt(s.used)),
           h('td', null, formatInt(s.resolved)),
           h('td', { class: s.used && s.failed_pct >= 50 ? 'warn' : '' }, s.used ? t('scene.review.failed_line', { n: formatInt(s.escalated + s.unresolved), pct: s.failed_pct }) : '—'),
