@@ -4,6 +4,7 @@
  */
 #include "routes.h"
 #include "scene/scene.h"
+#include "scene/incident.h"
 
 #include "auth/auth_http.h"
 #include "registry/structure_http.h"
@@ -38,6 +39,7 @@ const struct route_table *const all_route_tables[] = {
 	&resident_io_routes,
 	&survey_routes,
 	&privacy_routes,
+	&incident_routes,
 };
 const size_t all_route_tables_n = sizeof(all_route_tables) / sizeof(all_route_tables[0]);
 

@@ -43,6 +43,8 @@ import { surveyView } from './views/survey.js';
 import { privacyIndexView, privacySettingsView, privacyResidentView } from './views/privacy.js';
 import { residentsIndexView, residentsView } from './views/residents.js';
 import { residentView } from './views/resident.js';
+import { scenesIndexView, scenesView } from './views/scenes.js';
+import { sceneView, handbookView, shiftChecklistView } from './views/scene.js';
 
 const PILLARS = [
   {
@@ -126,6 +128,16 @@ const PILLARS = [
       active: (path) => path === '/surveys' || /^\/communities\/\d+\/surveys(\/|$)/.test(path),
     }],
   },
+  {
+    key: 'pillar.scenes',
+    modules: [{
+      key: 'nav.scenes', href: '#/scenes', testid: 'nav-scenes',
+      /* Every member reads scenes and their scripts (volunteers on their
+         phones); staff design them. */
+      show: isMember,
+      active: (path) => path === '/scenes' || /^\/communities\/\d+\/(scenes|shifts)(\/|$)/.test(path),
+    }],
+  },
 ];
 
 const ROUTES = [
@@ -177,6 +189,11 @@ const ROUTES = [
   { pattern: /^\/communities\/(\d+)\/residents$/, view: residentsView },
   { pattern: /^\/communities\/(\d+)\/residents\/(\d+)$/, view: residentView },
   { pattern: /^\/communities\/(\d+)\/dwellings\/(\d+)\/residents$/, view: residentsView },
+  { pattern: /^\/scenes$/, view: scenesIndexView },
+  { pattern: /^\/communities\/(\d+)\/scenes$/, view: scenesView },
+  { pattern: /^\/communities\/(\d+)\/scenes\/(\d+)$/, view: sceneView },
+  { pattern: /^\/communities\/(\d+)\/scenes\/(\d+)\/posts\/(\d+)\/handbook$/, view: handbookView },
+  { pattern: /^\/communities\/(\d+)\/shifts\/(\d+)\/checklist$/, view: shiftChecklistView },
 ];
 
 /* Where a signed-in user starts: staff at the communities they look after,

@@ -14,6 +14,23 @@
  *                adds nothing.
  * Every function filters on the community: another community's ids are
  * ERR_NOT_FOUND.
+ *
+ * The scene module proper (migrations 801-804) adds the design of a scene:
+ *   scenes          + location node (a compound or building of the
+ *                     community, optional) beside the free-text location;
+ *   scene_points    the points of a scene (主出入口, 取物架 ...);
+ *   scene_post_bands  headcount per time band of a post: weekday mask
+ *                     (bit 0 Monday .. bit 6 Sunday), start and end minute
+ *                     of the local day; scene_expand turns them into shifts;
+ *   scene_checklist the ordered checklist of a post;
+ *   shift_checks    which checklist items were ticked on a shift, by whom;
+ *   scene_equipment item, quantity, where it is kept;
+ *   scene_scripts   话术 (scripts): title, situation, what to say, what not
+ *                     to say, tags, and a revision number that a revision
+ *                     raises; scene_script_revisions keeps the old texts;
+ *   scene_incidents (incident.h).
+ * Local time is Beijing time, UTC+8 without summer time (Asia/Shanghai since
+ * 1991), so a local day is a fixed 86400 seconds.
  */
 #ifndef LINLI_SCENE_SCENE_H
 #define LINLI_SCENE_SCENE_H
@@ -31,6 +48,31 @@ enum {
 	SCENE_TEXT_MAX = 200,
 	SCENE_SHIFT_MAX = 86400,  /* a shift lasts at most a day */
 	SCENE_HEADCOUNT_MAX = 50,
+	SCENE_LONG_MAX = 1000,     /* script texts, characters */
+	SCENE_TAGS_MAX = 100,
+	SCENE_QUANTITY_MAX = 100000,
+	SCENE_EXPAND_DAYS_MAX = 62,
+	SCENE_ROWS_MAX = 100,      /* points, posts, bands, items, scripts of one parent */
+	SCENE_TZ_OFFSET = 8 * 3600, /* Beijing time */
+};
+
+/* A scene to create or change.  NULL strings (and node_kind NULL) leave a
+ * field unchanged in scene_update. */
+struct scene_new {
+	const char *name, *template_code, *lang, *location, *status;
+	const char *node_kind; /* "", "compound" or "building" */
+	int64_t node_id;
+};
+
+/* A script (话术) to add or revise. */
+struct scene_script {
+	const char *title, *situation, *say, *avoid, *tags;
+};
+
+/* A time band of a post (see scene_post_bands above). */
+struct scene_band {
+	unsigned weekdays;
+	int start_min, end_min, headcount;
 };
 
 struct shift_info {
@@ -56,6 +98,84 @@ int scene_list(struct store *db, json_t **out, int64_t community_id, struct err 
  * point, skills, shifts: [{id, starts_at, ends_at, headcount, status}]}]}. */
 int scene_view(struct store *db, json_t **out, int64_t community_id, int64_t scene_id,
 	       struct err *e);
+
+/* ---- the scene module proper ---- */
+
+/* Parses YYYY-MM-DD (2000..2099, a real date) into days since 1970-01-01;
+ * false when it is not one. */
+bool scene_date_days(const char *s, int64_t *days);
+/* Weekday of a day number: 0 Monday .. 6 Sunday. */
+int scene_weekday(int64_t days);
+/* The shift a band gives on local day `days`: false when the band does not
+ * apply that weekday, else UTC seconds in *starts and *ends. */
+bool scene_band_on(const struct scene_band *b, int64_t days, int64_t *starts, int64_t *ends);
+
+/* Creates a scene in one transaction: "blank" makes it empty; a template
+ * code (template.h) copies the template's points, posts with bands and
+ * checklists, equipment and scripts in n->lang ("en" or Chinese).
+ * ERR_INVALID naming "template" for an unknown code, "node_kind" /
+ * "node_id" for a node outside the community. */
+int scene_create(struct store *db, int64_t *out, int64_t community_id, const struct scene_new *n,
+		 struct err *e);
+/* Changes the fields of n that are not NULL. */
+int scene_update(struct store *db, int64_t community_id, int64_t scene_id,
+		 const struct scene_new *n, struct err *e);
+
+int scene_point_add(struct store *db, int64_t *out, int64_t community_id, int64_t scene_id,
+		    const char *name, struct err *e);
+int scene_point_delete(struct store *db, int64_t community_id, int64_t point_id, struct err *e);
+/* NULL leaves a field unchanged. */
+int scene_post_update(struct store *db, int64_t community_id, int64_t post_id, const char *name,
+		      const char *point, const char *skills, struct err *e);
+/* Deletes a post with its bands, checklist and shifts. */
+int scene_post_delete(struct store *db, int64_t community_id, int64_t post_id, struct err *e);
+int scene_band_add(struct store *db, int64_t *out, int64_t community_id, int64_t post_id,
+		   const struct scene_band *b, struct err *e);
+int scene_band_delete(struct store *db, int64_t community_id, int64_t band_id, struct err *e);
+/* Checklist items of a post: added last; ids is every item of the post in
+ * the new order (ERR_INVALID "ids" otherwise). */
+int scene_check_add(struct store *db, int64_t *out, int64_t community_id, int64_t post_id,
+		    const char *text, struct err *e);
+int scene_check_update(struct store *db, int64_t community_id, int64_t item_id, const char *text,
+		       struct err *e);
+int scene_check_delete(struct store *db, int64_t community_id, int64_t item_id, struct err *e);
+int scene_check_order(struct store *db, int64_t community_id, int64_t post_id, const int64_t *ids,
+		      size_t n, struct err *e);
+int scene_equipment_add(struct store *db, int64_t *out, int64_t community_id, int64_t scene_id,
+			const char *item, int64_t quantity, const char *place, struct err *e);
+/* NULL item/place and quantity < 0 leave a field unchanged. */
+int scene_equipment_update(struct store *db, int64_t community_id, int64_t id, const char *item,
+			   int64_t quantity, const char *place, struct err *e);
+int scene_equipment_delete(struct store *db, int64_t community_id, int64_t id, struct err *e);
+int scene_script_add(struct store *db, int64_t *out, int64_t community_id, int64_t scene_id,
+		     const struct scene_script *s, struct err *e);
+/* A revision: keeps the current text in scene_script_revisions, applies the
+ * fields of s that are not NULL and raises the revision; *revision gets it. */
+int scene_script_revise(struct store *db, int64_t *revision, int64_t community_id,
+			int64_t script_id, const struct scene_script *s, int64_t user_id,
+			struct err *e);
+int scene_script_delete(struct store *db, int64_t community_id, int64_t script_id, struct err *e);
+/* One script with its earlier revisions: {id, scene_id, title, situation,
+ * say, avoid, tags, revision, revisions: [{revision, title, situation, say,
+ * avoid, tags, replaced_at}]}. */
+int scene_script_view(struct store *db, json_t **out, int64_t community_id, int64_t script_id,
+		      struct err *e);
+
+/* Turns the bands of every post of a scene into shifts for `days` local
+ * days from `from` (YYYY-MM-DD); shifts that exist (same post and start)
+ * are skipped.  One transaction. */
+int scene_expand(struct store *db, int64_t *created, int64_t *skipped, int64_t community_id,
+		 int64_t scene_id, const char *from, int64_t days, struct err *e);
+
+/* The checklist of a shift's post with the ticks of that shift:
+ * {shift: {id, post_id, post_name, scene_id, scene_name, starts_at, ends_at,
+ * headcount, status}, items: [{id, text, ticked, ticked_by, ticked_at}]}. */
+int scene_shift_checklist(struct store *db, json_t **out, int64_t community_id, int64_t shift_id,
+			  struct err *e);
+/* Ticks (on) or unticks an item of the shift's post; idempotent.
+ * ERR_NOT_FOUND "item_id" when the item is not of that post. */
+int scene_shift_tick(struct store *db, int64_t community_id, int64_t shift_id, int64_t item_id,
+		     bool on, int64_t user_id, struct err *e);
 
 extern const struct migration scene_migrations[];
 extern const size_t scene_migrations_n;
