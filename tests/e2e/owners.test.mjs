@@ -38,7 +38,14 @@ test('a worker records an area and an owner; a grid worker reads the register', 
     assert.match(await worker.locator('h1').innerText(), /业主名册/);
     const before = Number((await figure(worker, '建设单位未售户数')).replace(/[^\d]/g, ''));
 
-    const row = byTestId(worker, 'owner-row').first();
+    /* the demo's dwellings all have owners: take one with a single resident */
+    const rows = byTestId(worker, 'owner-row');
+    let row = null;
+    for (let i = 0; i < await rows.count() && !row; i++) {
+      const r = rows.nth(i);
+      if (await r.locator('[data-testid="owner"]').count() === 1 && !/建设单位/.test(await r.innerText())) row = r;
+    }
+    assert.ok(row, 'a dwelling with one resident owner');
     const room = await row.getAttribute('data-room');
     await row.locator('[data-testid="owner-edit"]').click();
     const panel = byTestId(worker, 'owner-panel');
@@ -53,6 +60,12 @@ test('a worker records an area and an owner; a grid worker reads the register', 
     assert.match(await after.innerText(), /不动产登记簿/);
 
     await after.locator('[data-testid="owner-edit"]').click();
+    /* the resident sells to... the developer, for the test: remove, then add */
+    await byTestId(worker, 'remove-owner').first().click();
+    /* the page redraws without the owner; open the room again */
+    const emptied = worker.locator(`[data-testid="owner-row"][data-room="${room}"]`).first();
+    await emptied.locator('[data-testid="owner"]').waitFor({ state: 'detached', timeout: 10_000 });
+    await emptied.locator('[data-testid="owner-edit"]').click();
     await byTestId(worker, 'add-developer').click();
     await worker.locator(`[data-testid="owner-row"][data-room="${room}"]`).first()
       .locator('[data-testid="voter"]').waitFor({ timeout: 10_000 });

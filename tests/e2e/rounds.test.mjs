@@ -34,7 +34,7 @@ test('a micro-fund round: open, propose, vote, close, and the resident reads the
   const worker = await as('worker');
   await byTestId(worker, 'communities-page').waitFor();
   assert.equal(await byTestId(worker, 'nav-rounds').innerText(), '微基金');
-  assert.deepEqual(await worker.locator('.pillar-name').allInnerTexts(), ['资源', '网络']);
+  assert.deepEqual(await worker.locator('.pillar-name').allInnerTexts(), ['资源', '网络', '场景']);
   await byTestId(worker, 'nav-rounds').click();
   await byTestId(worker, 'rounds-page').waitFor();
   assert.match(worker.url(), /#\/communities\/\d+\/rounds$/);
@@ -59,12 +59,12 @@ test('a micro-fund round: open, propose, vote, close, and the resident reads the
   assert.match(await byTestId(worker, 'rule-explained').innerText(), /每位投票人分到相同的预算份额/);
 
   /* A resident and a volunteer propose projects. Neither may read the
-     community structure: the navigation shows them the micro-fund only,
-     and they land on it. */
+     community structure: the navigation shows them their household, the
+     networks and the scenes they serve in, and they land on the micro-fund. */
   const resident = await as('resident');
   await byTestId(resident, 'rounds-page').waitFor();
   assert.equal(await byTestId(resident, 'nav-structure').count(), 0, 'no structure link for a resident');
-  assert.deepEqual(await resident.locator('.pillar-name').allInnerTexts(), ['网络']);
+  assert.deepEqual(await resident.locator('.pillar-name').allInnerTexts(), ['资源', '网络', '场景']);
   assert.equal(await byTestId(resident, 'rounds-manage').count(), 0, 'a resident cannot open rounds');
   await byTestId(resident, 'round-card').filter({ hasText: title }).locator('[data-testid="round-link"]').click();
   await byTestId(resident, 'round-page').waitFor();
