@@ -744,13 +744,9 @@ static void run_blocks(struct st *S)
 		local[v] = -1;
 	for (size_t b0 = 0; b0 < S->ns;) {
 		size_t b1 = b0 + 1;
-		int64_t min_end = S->in->slot[S->order[b0]].end;
-		while (b1 < S->ns && b1 - b0 < BLOCK_MAX &&
-		       S->in->slot[S->order[b1]].start < min_end + S->in->rules.min_rest) {
-			if (S->in->slot[S->order[b1]].end < min_end)
-				min_end = S->in->slot[S->order[b1]].end;
+		int64_t start = S->in->slot[S->order[b0]].start;
+		while (b1 < S->ns && b1 - b0 < BLOCK_MAX && S->in->slot[S->order[b1]].start == start)
 			b1++;
-		}
 		solve_block(S, &f, b0, b1, local, opts, vol_of);
 		b0 = b1;
 	}
