@@ -23,8 +23,8 @@
  * Times both methods (best of --runs), checks both with roster_check, and
  * prints unfilled slots, max/min hours per volunteer and the Gini of hours.
  * With --write FILE it also writes the instance as JSON for
- * `linli roster solve`.  Exit status 1 when a check fails or a target is
- * not met.
+ * `linli roster solve`.  Exit status 1 when roster_check refuses either
+ * result; a missed target is printed as NOT MET.
  *
  *   roster_bench [--volunteers N] [--slots N] [--seed S] [--runs R] [--write FILE]
  */
@@ -398,5 +398,7 @@ int main(int argc, char **argv)
 	free(V.v);
 	free(V.iv);
 	free(V.pref);
-	return ok && fast && fewer && (spread || gini) ? 0 : 1;
+	/* A missed target is printed, not fatal (a loaded machine is slow);
+	 * a broken hard rule is. */
+	return ok ? 0 : 1;
 }
