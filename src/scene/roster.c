@@ -141,6 +141,10 @@ int roster_validate(const struct roster_input *in, struct err *e)
 			       ROSTER_VOLUNTEERS_MAX);
 	if (in->n_slot > ROSTER_SLOTS_MAX)
 		return err_set(e, ERR_INVALID, "slots", "at most %d slots", ROSTER_SLOTS_MAX);
+	if ((uint64_t)in->n_vol * in->n_slot > ROSTER_PAIRS_MAX)
+		return err_set(e, ERR_INVALID, "slots",
+			       "volunteers x slots is more than %d: solve fewer weeks at a time",
+			       ROSTER_PAIRS_MAX);
 	if (r->min_rest < 0 || r->min_rest > ROSTER_REST_MAX)
 		return err_set(e, ERR_INVALID, "rules.min_rest", "need 0..%d minutes",
 			       ROSTER_REST_MAX);

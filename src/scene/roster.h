@@ -43,6 +43,7 @@ enum {
 	ROSTER_MONDAY = 4 * 24 * 60, /* 1970-01-01 was a Thursday */
 	ROSTER_VOLUNTEERS_MAX = 20000,
 	ROSTER_SLOTS_MAX = 100000,
+	ROSTER_PAIRS_MAX = 20000000, /* volunteers x slots */
 	ROSTER_INTERVALS_MAX = 1000, /* per list of a volunteer */
 	ROSTER_PREFS_MAX = 16,
 	ROSTER_WEIGHT_MAX = 100,     /* |weight| of one preference */
@@ -151,7 +152,8 @@ struct roster_result {
  * Checks the input: ERR_INVALID naming the field ("slots[3].end",
  * "volunteers[2].weekly[0]") for times out of order, a slot longer than
  * ROSTER_SLOT_LEN_MAX, slots spanning more than ROSTER_HORIZON_MAX, a
- * negative or too long rest, a weekly maximum <= 0, counts over the limits,
+ * negative or too long rest, a weekly maximum <= 0, counts over the limits
+ * (volunteers x slots at most ROSTER_PAIRS_MAX, field "slots"),
  * duplicate volunteer ids or duplicate (shift, seat).  Returns 0 or -1.
  */
 int roster_validate(const struct roster_input *in, struct err *e);

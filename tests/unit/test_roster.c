@@ -309,6 +309,14 @@ static void test_validate(void **state)
 	assert_int_equal(roster_validate(&in, &e), -1);
 	assert_string_equal(e.field, "rules.min_rest");
 	in.rules.min_rest = 0;
+	in.n_vol = ROSTER_VOLUNTEERS_MAX; /* counts are checked before the items */
+	in.n_slot = ROSTER_PAIRS_MAX / ROSTER_VOLUNTEERS_MAX + 1;
+	e = (struct err)ERR_INIT;
+	assert_int_equal(roster_validate(&in, &e), -1);
+	assert_string_equal(e.field, "slots");
+	assert_non_null(strstr(e.message, "volunteers x slots"));
+	in.n_vol = 2;
+	in.n_slot = 2;
 	s[1].start = MON + ROSTER_HORIZON_MAX;
 	s[1].end = s[1].start + 60;
 	e = (struct err)ERR_INIT;
