@@ -780,98 +780,182 @@ static int32_t best_taker(const struct st *S, size_t s, int32_t not)
 	return best;
 }
 
-/* Takes R[0..nr) from v, gives s to v and each of R to someone else; undoes
- * everything and returns false if one of R finds nobody. */
-static bool try_eject(struct st *S, size_t s, size_t v, const int32_t *R, size_t nr)
+/*
+ * An ejection chain is a depth-limited search: slot s goes to a free
+ * volunteer, or to a volunteer v after taking from v the (at most two)
+ * slots that clash with s and, if v's week would be too full, one more slot
+ * of that week; each slot taken is placed the same way one level deeper.
+ * Slots on the chain are locked so that it never takes back what it just
+ * placed.  Every change goes to an undo log, so a chain that cannot finish
+ * is undone exactly.  A budget of calls per top-level slot bounds the work;
+ * it counts calls, not time, so the result stays deterministic.
+ */
+enum { CHAIN_DEPTH = 2, CHAIN_BUDGET = 1000 };
+
+struct chain {
+	int32_t *log_s, *log_v; /* slot, and the volunteer it had (-1) or got */
+	bool *log_add;
+	size_t n, cap;
+	bool *locked;
+	uint32_t budget;
+};
+
+static void chain_log(struct chain *C, size_t s, int32_t v, bool add)
 {
-	size_t np = 0;
-	for (size_t i = 0; i < nr; i++)
-		unassign(S, (size_t)R[i]);
-	if (blocked(S, v, s))
-		goto undo;
-	assign(S, s, v);
-	for (; np < nr; np++) {
-		int32_t w = best_taker(S, (size_t)R[np], (int32_t)v);
-		if (w < 0)
-			break;
-		assign(S, (size_t)R[np], (size_t)w);
+	if (C->n == C->cap) {
+		C->cap = C->cap ? 2 * C->cap : 64;
+		C->log_s = xrealloc(C->log_s, C->cap * sizeof(*C->log_s));
+		C->log_v = xrealloc(C->log_v, C->cap * sizeof(*C->log_v));
+		C->log_add = xrealloc(C->log_add, C->cap * sizeof(*C->log_add));
 	}
-	if (np == nr)
-		return true;
-	unassign(S, s);
-	for (size_t i = 0; i < np; i++)
-		unassign(S, (size_t)R[i]);
-undo:
-	for (size_t i = 0; i < nr; i++)
-		assign(S, (size_t)R[i], v);
-	return false;
+	C->log_s[C->n] = (int32_t)s;
+	C->log_v[C->n] = v;
+	C->log_add[C->n++] = add;
 }
 
-static bool try_fill(struct st *S, size_t s)
+static void chain_assign(struct st *S, struct chain *C, size_t s, size_t v)
 {
+	chain_log(C, s, (int32_t)v, true);
+	assign(S, s, v);
+}
+
+static void chain_unassign(struct st *S, struct chain *C, size_t s)
+{
+	chain_log(C, s, S->asg[s], false);
+	unassign(S, s);
+}
+
+static void chain_undo(struct st *S, struct chain *C, size_t mark)
+{
+	while (C->n > mark) {
+		C->n--;
+		size_t s = (size_t)C->log_s[C->n];
+		if (C->log_add[C->n])
+			unassign(S, s);
+		else
+			assign(S, s, (size_t)C->log_v[C->n]);
+	}
+}
+
+static bool chain_fill(struct st *S, struct chain *C, size_t s, int depth);
+
+/* Takes R[0..nr) from v, gives s to v, places each of R deeper. */
+static bool chain_through(struct st *S, struct chain *C, size_t s, size_t v, const int32_t *R,
+			  size_t nr, int depth)
+{
+	size_t mark = C->n;
+	bool ok = true;
+	for (size_t i = 0; i < nr; i++) {
+		chain_unassign(S, C, (size_t)R[i]);
+		C->locked[R[i]] = true;
+	}
+	if (blocked(S, v, s)) {
+		ok = false;
+	} else {
+		chain_assign(S, C, s, v);
+		for (size_t i = 0; i < nr && ok; i++)
+			ok = chain_fill(S, C, (size_t)R[i], depth - 1);
+	}
+	for (size_t i = 0; i < nr; i++)
+		C->locked[R[i]] = false;
+	if (!ok)
+		chain_undo(S, C, mark);
+	return ok;
+}
+
+static bool chain_fill(struct st *S, struct chain *C, size_t s, int depth)
+{
+	if (!C->budget)
+		return false;
+	C->budget--;
 	int32_t w = best_taker(S, s, -1);
 	if (w >= 0) {
-		assign(S, s, (size_t)w);
+		chain_assign(S, C, s, (size_t)w);
 		return true;
 	}
+	if (depth == 0)
+		return false;
+	bool was = C->locked[s];
+	C->locked[s] = true;
 	const struct roster_slot *sl = &S->in->slot[s];
-	for (size_t c = S->cand_off[s]; c < S->cand_off[s + 1]; c++) {
+	for (size_t c = S->cand_off[s]; c < S->cand_off[s + 1] && C->budget; c++) {
 		size_t v = (size_t)S->cand[c];
 		struct vol_x *x = &S->v[v];
 		int32_t R[3];
 		size_t nr = 0;
 		int64_t freed = 0;
-		bool many = false;
-		for (size_t k = 0; k < x->n_slots; k++) {
+		bool skip = false;
+		for (size_t k = 0; k < x->n_slots && !skip; k++) {
 			size_t t = (size_t)x->slots[k];
-			if (clash(S->in->slot[t].start, S->in->slot[t].end, sl->start, sl->end,
-				  S->in->rules.min_rest)) {
-				if (nr == 2) {
-					many = true;
-					break;
-				}
-				R[nr++] = (int32_t)t;
-				if (S->sweek[t] == S->sweek[s])
-					freed += dur(S, t);
+			if (!clash(S->in->slot[t].start, S->in->slot[t].end, sl->start, sl->end,
+				   S->in->rules.min_rest))
+				continue;
+			if (nr == 2 || C->locked[t]) {
+				skip = true;
+				break;
 			}
+			R[nr++] = (int32_t)t;
+			if (S->sweek[t] == S->sweek[s])
+				freed += dur(S, t);
 		}
-		if (many)
+		if (skip)
 			continue;
 		int64_t excess =
 			S->wused[v * S->nw + (size_t)S->sweek[s]] - freed + dur(S, s) - x->maxw;
 		if (excess <= 0) {
-			if (try_eject(S, s, v, R, nr))
-				return true;
+			if (chain_through(S, C, s, v, R, nr, depth))
+				goto done;
 			continue;
 		}
-		/* Also free one more slot of that week, long enough. */
-		for (size_t k = 0; k < x->n_slots; k++) {
-			size_t t = (size_t)x->slots[k];
+		/* Also free one more slot of that week, long enough.  The list
+		 * is copied: chain_through reorders v's slots. */
+		size_t n_own = x->n_slots;
+		int32_t own[64];
+		if (n_own > 64)
+			n_own = 64;
+		if (n_own)
+			memcpy(own, x->slots, n_own * sizeof(*own));
+		for (size_t k = 0; k < n_own && C->budget; k++) {
+			size_t t = (size_t)own[k];
 			bool in_r = false;
 			for (size_t i = 0; i < nr; i++)
 				in_r |= (size_t)R[i] == t;
-			if (in_r || S->sweek[t] != S->sweek[s] || dur(S, t) < excess)
+			if (in_r || C->locked[t] || S->sweek[t] != S->sweek[s] || dur(S, t) < excess)
 				continue;
 			R[nr] = (int32_t)t;
-			if (try_eject(S, s, v, R, nr + 1))
-				return true;
+			if (chain_through(S, C, s, v, R, nr + 1, depth))
+				goto done;
 		}
 	}
+	C->locked[s] = was;
 	return false;
+done:
+	C->locked[s] = was;
+	return true;
 }
 
-static void run_repair(struct st *S)
+static void run_repair(struct st *S, int depth)
 {
+	struct chain C = { 0 };
+	C.locked = xcalloc(S->ns + 1, sizeof(*C.locked));
 	for (int pass = 0; pass < 3; pass++) {
 		bool changed = false;
 		for (size_t k = 0; k < S->ns; k++) {
 			size_t s = (size_t)S->order[k];
-			if (S->asg[s] < 0 && try_fill(S, s))
+			if (S->asg[s] >= 0)
+				continue;
+			C.n = 0;
+			C.budget = CHAIN_BUDGET;
+			if (chain_fill(S, &C, s, depth))
 				changed = true;
 		}
 		if (!changed)
 			break;
 	}
+	free(C.log_s);
+	free(C.log_v);
+	free(C.log_add);
+	free(C.locked);
 }
 
 /* ---- balancing: move a slot to whoever lowers the objective most ---- */
@@ -1116,9 +1200,9 @@ int roster_solve_budget(struct roster_result *out, const struct roster_input *in
 			unassign(&S, s);
 
 	run_blocks(&S);
-	run_repair(&S);
+	run_repair(&S, 1);
 	run_balance(&S, 12);
-	run_repair(&S);
+	run_repair(&S, CHAIN_DEPTH);
 	run_balance(&S, 4);
 	for (size_t k = 0; k < S.ns; k++) { /* balancing may have freed someone */
 		size_t sl = (size_t)S.order[k];
