@@ -344,7 +344,8 @@ static enum roster_reason static_ok(const struct st *S, size_t v, size_t s)
 	return ROSTER_FILLED;
 }
 
-/* Dynamic rules for (v, s) given v's other slots (s itself excluded). */
+/* Dynamic rules for (v, s) given v's other slots (s itself excluded),
+ * the first broken one in the order overlap, rest, weekly maximum. */
 static enum roster_reason blocked(const struct st *S, size_t v, size_t s)
 {
 	const struct roster_slot *sl = &S->in->slot[s];
@@ -366,6 +367,23 @@ static enum roster_reason blocked(const struct st *S, size_t v, size_t s)
 	if (S->wused[v * S->nw + (size_t)S->sweek[s]] + dur(S, s) > x->maxw)
 		return ROSTER_WEEKLY_MAX;
 	return ROSTER_FILLED;
+}
+
+/* Whether v may take s now (s not v's): blocked() == ROSTER_FILLED, with
+ * the cheap weekly test first, for the hot loops. */
+static bool can_take(const struct st *S, size_t v, size_t s)
+{
+	const struct roster_slot *sl = &S->in->slot[s];
+	const struct vol_x *x = &S->v[v];
+	int64_t r = S->in->rules.min_rest;
+	if (S->wused[v * S->nw + (size_t)S->sweek[s]] + (sl->end - sl->start) > x->maxw)
+		return false;
+	for (size_t k = 0; k < x->n_slots; k++) {
+		const struct roster_slot *t = &S->in->slot[x->slots[k]];
+		if (t->start < sl->end + r && sl->start < t->end + r)
+			return false;
+	}
+	return true;
 }
 
 static int64_t bonus_of(const struct st *S, size_t v, size_t s)
@@ -565,7 +583,7 @@ static void run_greedy(struct st *S)
 		size_t s = (size_t)S->order[k];
 		for (size_t c = S->cand_off[s]; c < S->cand_off[s + 1]; c++) {
 			size_t v = (size_t)S->cand[c];
-			if (!blocked(S, v, s)) {
+			if (can_take(S, v, s)) {
 				assign(S, s, v);
 				break;
 			}
@@ -703,7 +721,7 @@ static void solve_block(struct st *S, struct flow *f, size_t b0, size_t b1, int3
 		flow_edge(f, 0, (int32_t)(2 + i), 0);
 		for (size_t c = S->cand_off[s]; c < S->cand_off[s + 1]; c++) {
 			size_t v = (size_t)S->cand[c];
-			if (blocked(S, v, s))
+			if (!can_take(S, v, s))
 				continue;
 			opts[no++] = (struct opt){ (int32_t)v, add_cost(S, v, s) };
 		}
@@ -769,7 +787,7 @@ static int32_t best_taker(const struct st *S, size_t s, int32_t not)
 	int64_t bc = 0;
 	for (size_t c = S->cand_off[s]; c < S->cand_off[s + 1]; c++) {
 		int32_t v = S->cand[c];
-		if (v == not || blocked(S, (size_t)v, s))
+		if (v == not || !can_take(S, (size_t)v, s))
 			continue;
 		int64_t cost = add_cost(S, (size_t)v, s);
 		if (best < 0 || cost < bc) {
@@ -849,7 +867,7 @@ static bool chain_through(struct st *S, struct chain *C, size_t s, size_t v, con
 		chain_unassign(S, C, (size_t)R[i]);
 		C->locked[R[i]] = true;
 	}
-	if (blocked(S, v, s)) {
+	if (!can_take(S, v, s)) {
 		ok = false;
 	} else {
 		chain_assign(S, C, s, v);
@@ -978,7 +996,7 @@ static void run_balance(struct st *S, int passes)
 				if (w == v || S->v[w].load > lv - d)
 					continue;
 				int64_t delta = add_cost(S, w, s) - gain;
-				if (delta >= 0 || (best >= 0 && delta >= bd) || blocked(S, w, s))
+				if (delta >= 0 || (best >= 0 && delta >= bd) || !can_take(S, w, s))
 					continue;
 				best = (int32_t)w;
 				bd = delta;
@@ -1027,7 +1045,7 @@ static void bnb_visit(struct bnb *B, size_t k)
 	size_t s = (size_t)S->order[k];
 	for (size_t c = S->cand_off[s]; c < S->cand_off[s + 1]; c++) {
 		size_t v = (size_t)S->cand[c];
-		if (blocked(S, v, s))
+		if (!can_take(S, v, s))
 			continue;
 		int64_t d = dur(S, s), l = S->v[v].load, b = bonus_of(S, v, s);
 		assign(S, s, v);
