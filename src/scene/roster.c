@@ -277,12 +277,16 @@ static int cmp_iv(const void *pa, const void *pb)
 	return (x->end > y->end) - (x->end < y->end);
 }
 
-static const struct roster_input *sort_in;
+/* Sort keys carry their index, so that no comparator needs the input
+ * (no global: solves may run in several threads at once). */
+struct slot_key {
+	int64_t start, end, shift, seat;
+	int32_t i;
+};
 
-static int cmp_slot_order(const void *pa, const void *pb)
+static int cmp_slot_key(const void *pa, const void *pb)
 {
-	const struct roster_slot *x = &sort_in->slot[*(const int32_t *)pa];
-	const struct roster_slot *y = &sort_in->slot[*(const int32_t *)pb];
+	const struct slot_key *x = pa, *y = pb;
 	int64_t k[4][2] = { { x->start, y->start },
 			    { x->end, y->end },
 			    { x->shift, y->shift },
@@ -290,14 +294,7 @@ static int cmp_slot_order(const void *pa, const void *pb)
 	for (int i = 0; i < 4; i++)
 		if (k[i][0] != k[i][1])
 			return (k[i][0] > k[i][1]) - (k[i][0] < k[i][1]);
-	return 0;
-}
-
-static int cmp_vol_id(const void *pa, const void *pb)
-{
-	int64_t x = sort_in->vol[*(const int32_t *)pa].id;
-	int64_t y = sort_in->vol[*(const int32_t *)pb].id;
-	return (x > y) - (x < y);
+	return (x->i > y->i) - (x->i < y->i);
 }
 
 static bool covered(const struct vol_x *x, int64_t start, int64_t end)
@@ -465,18 +462,27 @@ static void st_init(struct st *S, const struct roster_input *in, struct arena *a
 
 	int64_t first = 0, last = 0;
 	for (size_t i = 0; i < S->ns; i++) {
-		S->order[i] = (int32_t)i;
 		S->asg[i] = -1;
 		if (i == 0 || in->slot[i].start < first)
 			first = in->slot[i].start;
 		if (i == 0 || in->slot[i].end > last)
 			last = in->slot[i].end;
 	}
+	struct slot_key *sk = xmalloc((S->ns + 1) * sizeof(*sk));
+	for (size_t i = 0; i < S->ns; i++)
+		sk[i] = (struct slot_key){ in->slot[i].start, in->slot[i].end, in->slot[i].shift,
+					   in->slot[i].seat, (int32_t)i };
+	qsort(sk, S->ns, sizeof(*sk), cmp_slot_key);
+	for (size_t i = 0; i < S->ns; i++)
+		S->order[i] = sk[i].i;
+	free(sk);
+	struct pair64 *vk = xmalloc((S->nv + 1) * sizeof(*vk));
 	for (size_t v = 0; v < S->nv; v++)
-		S->by_id[v] = (int32_t)v;
-	sort_in = in;
-	qsort(S->order, S->ns, sizeof(*S->order), cmp_slot_order);
-	qsort(S->by_id, S->nv, sizeof(*S->by_id), cmp_vol_id);
+		vk[v] = (struct pair64){ in->vol[v].id, (int64_t)v };
+	qsort(vk, S->nv, sizeof(*vk), cmp_pair64);
+	for (size_t v = 0; v < S->nv; v++)
+		S->by_id[v] = (int32_t)vk[v].b;
+	free(vk);
 
 	S->wmin = week_of(&in->rules, first);
 	S->nw = S->ns ? (size_t)(week_of(&in->rules, last) - S->wmin + 1) : 1;
