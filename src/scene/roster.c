@@ -82,6 +82,8 @@ const char *roster_reason_code(enum roster_reason r)
 		return "taken";
 	case ROSTER_NO_VOLUNTEERS:
 		return "no_volunteers";
+	case ROSTER_FREE:
+		return "free";
 	}
 	return "unknown";
 }
@@ -1097,7 +1099,6 @@ int roster_gini_milli(const int64_t *v, size_t n)
 static void classify(const struct st *S, size_t s, struct roster_why *w, enum roster_reason *r)
 {
 	memset(w, 0, sizeof(*w));
-	uint32_t free_now = 0;
 	for (size_t v = 0; v < S->nv; v++) {
 		enum roster_reason c = static_ok(S, v, s);
 		if (c == ROSTER_NO_SKILL)
@@ -1115,7 +1116,7 @@ static void classify(const struct st *S, size_t s, struct roster_why *w, enum ro
 		else if (c == ROSTER_WEEKLY_MAX)
 			w->weekly++;
 		else
-			free_now++;
+			w->free++;
 	}
 	if (!S->nv)
 		*r = ROSTER_NO_VOLUNTEERS;
@@ -1123,11 +1124,13 @@ static void classify(const struct st *S, size_t s, struct roster_why *w, enum ro
 		*r = ROSTER_NO_SKILL;
 	else if (!w->available)
 		*r = ROSTER_NOT_AVAILABLE;
-	else if (!free_now && w->overlap == w->available)
+	else if (w->free)
+		*r = ROSTER_FREE;
+	else if (w->overlap == w->available)
 		*r = ROSTER_OVERLAP;
-	else if (!free_now && w->rest == w->available)
+	else if (w->rest == w->available)
 		*r = ROSTER_REST;
-	else if (!free_now && w->weekly == w->available)
+	else if (w->weekly == w->available)
 		*r = ROSTER_WEEKLY_MAX;
 	else
 		*r = ROSTER_TAKEN;
@@ -1172,6 +1175,8 @@ void roster_summarise(struct roster_result *out, const struct roster_input *in, 
 		if (given[s] >= 0)
 			assign(&S, s, (size_t)given[s]);
 	summarise_state(out, &S, a);
+	out->method = "manual";
+	out->optimal = false;
 	arena_release(&scratch);
 }
 
@@ -1404,6 +1409,9 @@ void roster_explain(struct strbuf *sb, const struct roster_result *r, size_t i)
 		return;
 	case ROSTER_NO_SKILL:
 		strbuf_addstr(sb, "nobody has every skill the post requires");
+		return;
+	case ROSTER_FREE:
+		strbuf_addf(sb, "%" PRIu32 " could still take it", w->free);
 		return;
 	case ROSTER_NOT_AVAILABLE:
 		strbuf_addf(sb,

@@ -125,6 +125,8 @@ enum roster_reason {
 	ROSTER_WEEKLY_MAX,    /* ... would pass their weekly maximum */
 	ROSTER_TAKEN,         /* a mix of the last three: all assigned elsewhere */
 	ROSTER_NO_VOLUNTEERS, /* there are no volunteers at all */
+	ROSTER_FREE,          /* someone could still take it (only in a roster
+				 adjusted by hand, see roster_summarise) */
 };
 
 /* The counts behind the reason of one slot. */
@@ -132,6 +134,7 @@ struct roster_why {
 	uint32_t skilled;   /* volunteers with every required skill */
 	uint32_t available; /* of those, available for the whole slot */
 	uint32_t overlap, rest, weekly; /* of those, blocked by each rule */
+	uint32_t free;                  /* of those, who could take it now */
 };
 
 struct roster_result {
@@ -187,7 +190,9 @@ int roster_greedy(struct roster_result *out, const struct roster_input *in, stru
 int roster_check(const struct roster_input *in, const int32_t *assigned, struct err *e);
 
 /* Fills the statistics of *out (filled, minutes, spread, bonus, Gini,
- * reasons) from out->assigned, which must be set; arrays allocated in a. */
+ * reasons) from out->assigned, e.g. a roster the coordinator adjusted by
+ * hand: out->assigned must pass roster_check.  The other arrays are
+ * allocated in a (out->assigned too: a copy); method is "manual". */
 void roster_summarise(struct roster_result *out, const struct roster_input *in, struct arena *a);
 
 /* "no_skill", "not_available", ... ("filled" for ROSTER_FILLED). */

@@ -359,6 +359,20 @@ static void test_spread_and_preferences(void **state)
 	assert_int_equal(g.minutes[0], 480);
 	assert_int_equal(g.gini_milli, 500);
 	assert_int_equal(r.gini_milli, 0);
+	/* The coordinator takes two slots off volunteer 1: the summary of
+	 * the adjusted roster says who could still take them. */
+	struct roster_result m = { 0 };
+	int32_t adjusted[4] = { 0, 0, -1, -1 };
+	assert_int_equal(roster_check(&in, adjusted, &e), 0);
+	m.assigned = adjusted;
+	roster_summarise(&m, &in, &a);
+	assert_int_equal(m.filled, 2);
+	assert_int_equal(m.minutes[0], 240);
+	assert_int_equal(m.minutes[1], 0);
+	assert_int_equal(m.reason[2], ROSTER_FREE);
+	assert_int_equal(m.why[2].free, 2);
+	assert_string_equal(m.method, "manual");
+	assert_int_equal(m.gini_milli, 500);
 	/* A team hint breaks the tie between equals. */
 	struct roster_volunteer t[2] = { { .id = 1 }, { .id = 2, .team = 9 } };
 	struct roster_slot one[1] = { { 1, 1, MON, MON + 60, 1, 0, 9 } };
@@ -562,6 +576,8 @@ static void check_reasons(const struct roster_input *in, const struct roster_res
 		assert_int_not_equal(r->reason[s], ROSTER_FILLED);
 		assert_true(w->available <= w->skilled);
 		/* Nobody was left who could have taken it. */
+		assert_int_equal(w->free, 0);
+		assert_int_not_equal(r->reason[s], ROSTER_FREE);
 		assert_int_equal(w->overlap + w->rest + w->weekly, w->available);
 	}
 }
