@@ -23,7 +23,8 @@ mkdir -p build/bench
 # shellcheck disable=SC2086
 $CC -std=c17 -D_GNU_SOURCE -Isrc $WARN $CFLAGS -o "$BIN" $SRC
 echo "roster bench  $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo none)"
-echo "  machine  $(nproc) CPU(s), $(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null)"
+echo "  machine  $(nproc) CPU(s), $(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null), load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+echo "  (wall time is judged against the target; cpu is this process's CPU time, which a busy machine does not inflate)"
 echo
 
 JSON=$(mktemp "${TMPDIR:-/tmp}/linli-roster.XXXXXX.json")
