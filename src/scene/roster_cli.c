@@ -131,7 +131,9 @@ static int get_time(struct parse *P, json_t *v, int64_t *out, const char *field)
 	if (!s || strlen(s) != 16 ||
 	    sscanf(s, "%4d-%2d-%2d%*1[T ]%2d:%2d%n", &y, &mo, &d, &h, &mi, &n) != 5 ||
 	    n != 16 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 ||
-	    (h == 24 && mi) || y < 1970 || y > 2200)
+	    (h == 24 && mi) || y < 1970 || y > 2200 ||
+	    days_from_civil(y, mo, d) != days_from_civil(y, mo, 1) + d - 1 ||
+	    (d > 28 && days_from_civil(y, mo, d) >= days_from_civil(y + (mo == 12), mo % 12 + 1, 1)))
 		return err_set(P->e, ERR_INVALID, field,
 			       "a time is minutes since 1970 (UTC) or \"YYYY-MM-DDTHH:MM\"");
 	*out = days_from_civil(y, mo, d) * 1440 + h * 60 + mi - P->tz;

@@ -125,6 +125,8 @@ describe('linli roster solve', () => {
       [{ rules: { max_week: 600 }, volunteers: [{ id: 1 }, { id: 1 }], slots: [] }, /appears twice/],
       [{ rules: { max_week: 600 }, volunteers: [], slots: [{ shift: 1, start: '2026-13-01T00:00', end: 5 }] },
         /field slots\[0\]\.start/],
+      [{ rules: { max_week: 600 }, volunteers: [], slots: [{ shift: 1, start: '2026-02-29T08:00', end: 5 }] },
+        /field slots\[0\]\.start/],
       [{ rules: { max_week: 600 }, volunteers: [], slots: [gate(1, 1, '10:00', '09:00')] },
         /field slots\[0\]\.end/],
       [{ rules: { max_week: 600 }, volunteers: [{ id: 1, prefs: [{ weight: 500 }] }], slots: [] },

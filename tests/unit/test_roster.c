@@ -565,6 +565,26 @@ static void test_brute_force(void **state)
 	assert_true(partial > runs / 10); /* the instances are not trivially easy */
 }
 
+static void test_exact_budget(void **state)
+{
+	(void)state;
+	static struct gen g;
+	uint64_t rng = 64;
+	struct arena a = ARENA_INIT;
+	struct roster_result r, full;
+	struct err e = ERR_INIT;
+	generate(&g, &rng, 12, 40, 3);
+	/* Ten nodes cannot prove anything: the heuristic's roster stands. */
+	assert_int_equal(roster_solve_budget(&r, &g.in, 10, &a, &e), 0);
+	assert_false(r.optimal);
+	assert_string_not_equal(r.method, "exact");
+	assert_int_equal(roster_check(&g.in, r.assigned, &e), 0);
+	/* roster_solve (40 slots: exact search allowed) is never worse. */
+	full = solve(&g.in, &a);
+	assert_true(full.filled > r.filled || (full.filled == r.filled && full.spread <= r.spread));
+	arena_release(&a);
+}
+
 static void check_reasons(const struct roster_input *in, const struct roster_result *r)
 {
 	for (size_t s = 0; s < in->n_slot; s++) {
@@ -621,6 +641,7 @@ int main(void)
 		cmocka_unit_test(test_gini),
 		cmocka_unit_test(test_spread_and_preferences),
 		cmocka_unit_test(test_brute_force),
+		cmocka_unit_test(test_exact_budget),
 		cmocka_unit_test(test_large_random),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
