@@ -90,6 +90,41 @@ const char *roster_reason_code(enum roster_reason r)
 	return "unknown";
 }
 
+int roster_skills_add(struct roster_skills *set, uint64_t *out, const char *codes, size_t len,
+		      const char *field, struct err *e)
+{
+	size_t i = 0;
+	while (i < len) {
+		size_t j = i;
+		while (j < len && codes[j] != ',')
+			j++;
+		size_t a = i, b = j;
+		while (a < b && (codes[a] == ' ' || codes[a] == '\t'))
+			a++;
+		while (b > a && (codes[b - 1] == ' ' || codes[b - 1] == '\t'))
+			b--;
+		i = j + 1;
+		if (a == b)
+			continue;
+		if (b - a > ROSTER_SKILL_NAME_MAX)
+			return err_set(e, ERR_INVALID, field, "a skill code has at most %d bytes",
+				       ROSTER_SKILL_NAME_MAX);
+		size_t k = 0;
+		while (k < set->n &&
+		       !(strlen(set->name[k]) == b - a && !memcmp(set->name[k], codes + a, b - a)))
+			k++;
+		if (k == set->n) {
+			if (k == 64)
+				return err_set(e, ERR_INVALID, field, "at most 64 distinct skills");
+			memcpy(set->name[k], codes + a, b - a);
+			set->name[k][b - a] = '\0';
+			set->n++;
+		}
+		*out |= (uint64_t)1 << k;
+	}
+	return 0;
+}
+
 /* ---- validation ---- */
 
 static int check_intervals(const struct roster_interval *iv, size_t n, bool weekly,

@@ -195,6 +195,24 @@ int roster_check(const struct roster_input *in, const int32_t *assigned, struct 
  * allocated in a (out->assigned too: a copy); method is "manual". */
 void roster_summarise(struct roster_result *out, const struct roster_input *in, struct arena *a);
 
+/* Skill codes seen so far, bit i for name[i]: filled while reading the
+ * posts and the volunteers, so that both sides use the same bits. */
+enum { ROSTER_SKILL_NAME_MAX = 40 };
+struct roster_skills {
+	char name[64][ROSTER_SKILL_NAME_MAX + 1];
+	size_t n;
+};
+
+/*
+ * ORs into *out the bits of the skill codes in codes[0..len), separated by
+ * commas (spaces around a code are ignored; empty codes skipped), such as
+ * scene_posts.skills "gate,first_aid"; codes not seen yet get the next
+ * bit.  Returns 0, or -1 with ERR_INVALID naming field for a 65th distinct
+ * code or a code longer than ROSTER_SKILL_NAME_MAX bytes.
+ */
+int roster_skills_add(struct roster_skills *set, uint64_t *out, const char *codes, size_t len,
+		      const char *field, struct err *e);
+
 /* "no_skill", "not_available", ... ("filled" for ROSTER_FILLED). */
 const char *roster_reason_code(enum roster_reason r);
 

@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { ROSTER_FILE_MAX = 64 * 1024 * 1024, SKILL_NAME_MAX = 40 };
+enum { ROSTER_FILE_MAX = 64 * 1024 * 1024 };
 
 static const char usage[] =
 	"usage: linli roster solve FILE.json [--greedy] [--explain] [--json]\n"
@@ -55,8 +55,7 @@ static const char usage[] =
 struct parse {
 	struct arena *a;
 	int64_t tz;
-	char *skill[64];
-	size_t n_skill;
+	struct roster_skills skills;
 	struct err *e;
 };
 
@@ -173,18 +172,10 @@ static int get_skills(struct parse *P, json_t *obj, uint64_t *out, const char *p
 	{
 		const char *name = json_is_string(it) ? json_string_value(it) : NULL;
 		size_t len = name ? strlen(name) : 0;
-		if (!name || !len || len > SKILL_NAME_MAX)
-			return err_set(P->e, ERR_INVALID, field, "a skill is a name of 1..%d bytes",
-				       SKILL_NAME_MAX);
-		size_t k = 0;
-		while (k < P->n_skill && strcmp(P->skill[k], name))
-			k++;
-		if (k == P->n_skill) {
-			if (k == 64)
-				return err_set(P->e, ERR_INVALID, field, "at most 64 skill names");
-			P->skill[P->n_skill++] = arena_strdup(P->a, name);
-		}
-		*out |= (uint64_t)1 << k;
+		if (!name || !len || memchr(name, ',', len))
+			return err_set(P->e, ERR_INVALID, field, "a skill is a name without commas");
+		if (roster_skills_add(&P->skills, out, name, len, field, P->e))
+			return -1;
 	}
 	return 0;
 }
@@ -526,7 +517,11 @@ int roster_cli_main(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
-	struct parse P = { &a, 480, { NULL }, 0, &e };
+	struct parse P;
+	memset(&P, 0, sizeof(P));
+	P.a = &a;
+	P.tz = 480;
+	P.e = &e;
 	struct roster_input in;
 	struct roster_result res;
 	if (read_all(&file, path, &e))

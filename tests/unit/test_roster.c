@@ -324,6 +324,36 @@ static void test_validate(void **state)
 	assert_string_equal(e.field, "slots");
 }
 
+static void test_skills(void **state)
+{
+	(void)state;
+	struct roster_skills set = { .n = 0 };
+	struct err e = ERR_INIT;
+	uint64_t post = 0, vol = 0;
+	assert_int_equal(roster_skills_add(&set, &post, "gate, first_aid", 15, "skills", &e), 0);
+	assert_int_equal(post, 3);
+	assert_int_equal(roster_skills_add(&set, &vol, ",first_aid,,patrol ", 19, "skills", &e), 0);
+	assert_int_equal(vol, 2 | 4);
+	assert_int_equal(set.n, 3);
+	assert_string_equal(set.name[2], "patrol");
+	assert_int_equal(roster_skills_add(&set, &vol, "", 0, "skills", &e), 0);
+	assert_int_equal(vol, 6);
+	char code[64];
+	memset(code, 'x', 41);
+	assert_int_equal(roster_skills_add(&set, &vol, code, 41, "posts[1].skills", &e), -1);
+	assert_string_equal(e.field, "posts[1].skills");
+	assert_int_equal(roster_skills_add(&set, &vol, code, 40, "skills", &e), 0);
+	for (int i = set.n; i < 64; i++) {
+		snprintf(code, sizeof(code), "s%d", i);
+		e = (struct err)ERR_INIT;
+		assert_int_equal(roster_skills_add(&set, &vol, code, strlen(code), "skills", &e), 0);
+	}
+	assert_int_equal(vol >> 63, 1);
+	e = (struct err)ERR_INIT;
+	assert_int_equal(roster_skills_add(&set, &vol, "one_more", 8, "skills", &e), -1);
+	assert_non_null(strstr(e.message, "64"));
+}
+
 static void test_gini(void **state)
 {
 	(void)state;
@@ -638,6 +668,7 @@ int main(void)
 		cmocka_unit_test(test_week_boundary_tz),
 		cmocka_unit_test(test_reasons),
 		cmocka_unit_test(test_validate),
+		cmocka_unit_test(test_skills),
 		cmocka_unit_test(test_gini),
 		cmocka_unit_test(test_spread_and_preferences),
 		cmocka_unit_test(test_brute_force),
