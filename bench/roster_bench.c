@@ -16,9 +16,9 @@
  * working (weekday evenings 18-22, weekends 08-20), 20% irregular (three to
  * five windows of 4-10 hours a week), 10% any time; skills drawn with the
  * rates of a real register (gate 70%, patrol 60%, digital 30%, elder 15%,
- * lead 25%, first aid 8%; everyone gate or patrol); weekly maximum 6, 12 or 20 hours; one in ten has
- * a commitment; half the patrollers belong to a building's team; some like
- * a post or dislike evenings.  Minimum rest 60 minutes.
+ * lead 25%, first aid 8%; everyone gate or patrol); weekly maximum 6, 12 or 20 hours; one in ten
+ * has a commitment; half the patrollers belong to a building's team; some like a post or dislike
+ * evenings.  Minimum rest 60 minutes.
  *
  * Times both methods (best of --runs), checks both with roster_check, and
  * prints unfilled slots, max/min hours per volunteer and the Gini of hours.
@@ -59,8 +59,8 @@ enum {
 	POST_ELDER = 301,
 };
 
-static const char *const skill_names[] = { "gate", "patrol", "first_aid",
-					   "elder", "digital", "lead" };
+static const char *const skill_names[] = {"gate",  "patrol",  "first_aid",
+                                          "elder", "digital", "lead"};
 
 static uint64_t next(uint64_t *s)
 {
@@ -109,14 +109,14 @@ struct slots {
 };
 
 static void add(struct slots *S, int64_t start, int64_t end, int64_t post, uint64_t skills,
-		int64_t seats, int64_t team)
+                int64_t seats, int64_t team)
 {
 	int64_t shift = S->next_shift++;
 	for (int64_t k = 1; k <= seats && S->n < S->max; k++)
-		S->s[S->n++] = (struct roster_slot){ shift, k, T0 + start, T0 + end, post,
-						     k == 1 && post < POST_CORRIDOR ? skills | SK_LEAD
-										    : skills,
-						     team };
+		S->s[S->n++] = (struct roster_slot){
+		    shift,    k,    T0 + start,
+		    T0 + end, post, k == 1 && post < POST_CORRIDOR ? skills | SK_LEAD : skills,
+		    team};
 }
 
 static int cmp_slot(const void *pa, const void *pb)
@@ -144,15 +144,15 @@ static void make_slots(struct slots *S, int days)
 				add(S, b + 22 * H, b + 30 * H, POST_GATE + g, SK_GATE, 1, 0);
 		}
 		for (int c = 0; c < CORRIDORS; c++) {
-			static const int from[3] = { 8, 14, 19 }, to[3] = { 11, 17, 21 };
+			static const int from[3] = {8, 14, 19}, to[3] = {11, 17, 21};
 			for (int k = 0; k < 3; k++)
 				add(S, b + from[k] * H, b + to[k] * H, POST_CORRIDOR + c, SK_PATROL,
 				    2, c + 1);
 		}
 		for (int p = 0; p < AID; p++)
 			for (int k = 0; k < 3; k++)
-				add(S, b + (8 + 4 * k) * H, b + (12 + 4 * k) * H, POST_AID + p, SK_AID,
-				    1, 0);
+				add(S, b + (8 + 4 * k) * H, b + (12 + 4 * k) * H, POST_AID + p,
+				    SK_AID, 1, 0);
 		for (int p = 0; p < ELDER; p++) {
 			add(S, b + 9 * H, b + 11 * H, POST_ELDER + p, SK_ELDER, 1, 0);
 			add(S, b + 15 * H, b + 17 * H, POST_ELDER + p, SK_ELDER, 1, 0);
@@ -186,33 +186,36 @@ static void make_volunteers(struct vols *V, size_t n, uint64_t *rng)
 		p->id = 1000 + (int64_t)i;
 		int kind = (int)below(rng, 100);
 		if (kind < 40) { /* retired */
-			int off1 = (int)below(rng, 7), off2 = chance(rng, 50) ? (int)below(rng, 7) : -1;
+			int off1 = (int)below(rng, 7),
+			    off2 = chance(rng, 50) ? (int)below(rng, 7) : -1;
 			for (int d = 0; d < 7; d++)
 				if (d != off1 && d != off2)
-					iv[k++] = (struct roster_interval){ d * DAY + 7 * H,
-									    d * DAY + 19 * H };
+					iv[k++] = (struct roster_interval){d * DAY + 7 * H,
+					                                   d * DAY + 19 * H};
 		} else if (kind < 75) { /* working */
 			for (int d = 0; d < 5; d++)
-				iv[k++] = (struct roster_interval){ d * DAY + 18 * H, d * DAY + 22 * H };
+				iv[k++] =
+				    (struct roster_interval){d * DAY + 18 * H, d * DAY + 22 * H};
 			for (int d = 5; d < 7; d++)
-				iv[k++] = (struct roster_interval){ d * DAY + 8 * H, d * DAY + 20 * H };
+				iv[k++] =
+				    (struct roster_interval){d * DAY + 8 * H, d * DAY + 20 * H};
 		} else if (kind < 90) { /* irregular */
 			int w = 3 + (int)below(rng, 3);
 			for (int j = 0; j < w; j++) {
 				int64_t st = below(rng, 7) * DAY + below(rng, 20) * H;
 				int64_t en = st + (4 + below(rng, 7)) * H;
-				iv[k++] = (struct roster_interval){ st, en < 7 * DAY ? en : 7 * DAY };
+				iv[k++] = (struct roster_interval){st, en < 7 * DAY ? en : 7 * DAY};
 			}
 		}
 		p->weekly = iv;
 		p->n_weekly = k;
 		if (chance(rng, 10)) {
 			int64_t st = T0 + below(rng, 14) * DAY + (8 + below(rng, 10)) * H;
-			iv[k] = (struct roster_interval){ st, st + 2 * H };
+			iv[k] = (struct roster_interval){st, st + 2 * H};
 			p->busy = &iv[k];
 			p->n_busy = 1;
 		}
-		static const int rate[6] = { 70, 60, 8, 15, 30, 25 };
+		static const int rate[6] = {70, 60, 8, 15, 30, 25};
 		for (int s = 0; s < 6; s++)
 			if (chance(rng, rate[s]))
 				p->skills |= (uint64_t)1 << s;
@@ -225,10 +228,10 @@ static void make_volunteers(struct vols *V, size_t n, uint64_t *rng)
 		struct roster_pref *f = &V->pref[i * 2];
 		size_t np = 0;
 		if (chance(rng, 30))
-			f[np++] = (struct roster_pref){ POST_GATE + below(rng, GATES), 0, 0, 20 };
+			f[np++] = (struct roster_pref){POST_GATE + below(rng, GATES), 0, 0, 20};
 		if (chance(rng, 20))
 			for (int d = 0; d < 1; d++)
-				f[np++] = (struct roster_pref){ 0, 0, 5 * DAY, -10 };
+				f[np++] = (struct roster_pref){0, 0, 5 * DAY, -10};
 		p->prefs = f;
 		p->n_prefs = np;
 	}
@@ -246,9 +249,10 @@ static void write_json(const char *path, const struct roster_input *in)
 		perror(path);
 		exit(2);
 	}
-	fprintf(f, "{\"rules\": {\"min_rest\": %" PRId64 ", \"max_week\": %" PRId64
-		   ", \"tz_offset\": %" PRId64 "},\n \"volunteers\": [\n",
-		in->rules.min_rest, in->rules.max_week, in->rules.tz_offset);
+	fprintf(f,
+	        "{\"rules\": {\"min_rest\": %" PRId64 ", \"max_week\": %" PRId64
+	        ", \"tz_offset\": %" PRId64 "},\n \"volunteers\": [\n",
+	        in->rules.min_rest, in->rules.max_week, in->rules.tz_offset);
 	for (size_t i = 0; i < in->n_vol; i++) {
 		const struct roster_volunteer *p = &in->vol[i];
 		fprintf(f, "  {\"id\": %" PRId64 ", \"skills\": [", p->id);
@@ -263,22 +267,22 @@ static void write_json(const char *path, const struct roster_input *in)
 			fprintf(f, ", \"weekly\": [");
 			for (size_t k = 0; k < p->n_weekly; k++)
 				fprintf(f, "%s[%" PRId64 ", %" PRId64 "]", k ? ", " : "",
-					p->weekly[k].start, p->weekly[k].end);
+				        p->weekly[k].start, p->weekly[k].end);
 			fprintf(f, "]");
 		}
 		if (p->n_busy)
 			fprintf(f, ", \"busy\": [[%" PRId64 ", %" PRId64 "]]", p->busy[0].start,
-				p->busy[0].end);
+			        p->busy[0].end);
 		if (p->team)
 			fprintf(f, ", \"team\": %" PRId64, p->team);
 		if (p->n_prefs) {
 			fprintf(f, ", \"prefs\": [");
 			for (size_t k = 0; k < p->n_prefs; k++)
 				fprintf(f,
-					"%s{\"post\": %" PRId64
-					", \"from\": %d, \"to\": %d, \"weight\": %d}",
-					k ? ", " : "", p->prefs[k].post, p->prefs[k].from,
-					p->prefs[k].to, p->prefs[k].weight);
+				        "%s{\"post\": %" PRId64
+				        ", \"from\": %d, \"to\": %d, \"weight\": %d}",
+				        k ? ", " : "", p->prefs[k].post, p->prefs[k].from,
+				        p->prefs[k].to, p->prefs[k].weight);
 			fprintf(f, "]");
 		}
 		fprintf(f, "}%s\n", i + 1 < in->n_vol ? "," : "");
@@ -287,9 +291,9 @@ static void write_json(const char *path, const struct roster_input *in)
 	for (size_t i = 0; i < in->n_slot; i++) {
 		const struct roster_slot *s = &in->slot[i];
 		fprintf(f,
-			"  {\"shift\": %" PRId64 ", \"seat\": %" PRId64 ", \"start\": %" PRId64
-			", \"end\": %" PRId64 ", \"post\": %" PRId64 ", \"skills\": [",
-			s->shift, s->seat, s->start, s->end, s->post);
+		        "  {\"shift\": %" PRId64 ", \"seat\": %" PRId64 ", \"start\": %" PRId64
+		        ", \"end\": %" PRId64 ", \"post\": %" PRId64 ", \"skills\": [",
+		        s->shift, s->seat, s->start, s->end, s->post);
 		const char *sep = "";
 		for (int k = 0; k < 6; k++)
 			if (s->skills & ((uint64_t)1 << k)) {
@@ -306,10 +310,10 @@ static void write_json(const char *path, const struct roster_input *in)
 }
 
 typedef int (*method_fn)(struct roster_result *, const struct roster_input *, struct arena *,
-			 struct err *);
+                         struct err *);
 
 static double run(const char *name, method_fn fn, const struct roster_input *in, int runs,
-		  struct roster_result *out, struct arena *a, bool *ok)
+                  struct roster_result *out, struct arena *a, bool *ok)
 {
 	double best = 0, best_cpu = 0;
 	for (int r = 0; r < runs; r++) {
@@ -361,7 +365,7 @@ int main(int argc, char **argv)
 			write = argv[++i];
 		else {
 			fprintf(stderr, "usage: roster_bench [--volunteers N] [--slots N] "
-					"[--seed S] [--runs R] [--write FILE.json]\n");
+			                "[--seed S] [--runs R] [--write FILE.json]\n");
 			return 2;
 		}
 	}
@@ -370,11 +374,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	uint64_t rng = seed;
-	struct slots S = { NULL, 0, (size_t)ns, 1 };
+	struct slots S = {NULL, 0, (size_t)ns, 1};
 	struct vols V;
 	make_slots(&S, 14);
 	make_volunteers(&V, (size_t)nv, &rng);
-	struct roster_input in = { V.v, (size_t)nv, S.s, S.n, { 60, 12 * H, TZ, T0 } };
+	struct roster_input in = {V.v, (size_t)nv, S.s, S.n, {60, 12 * H, TZ, T0}};
 
 	int64_t demand = 0;
 	for (size_t i = 0; i < S.n; i++)
@@ -391,7 +395,7 @@ int main(int argc, char **argv)
 	run("greedy", roster_greedy, &in, (int)runs, &g, &a, &ok);
 	double ts = run("solver", roster_solve, &in, (int)runs, &s, &a, &ok);
 
-	size_t why[ROSTER_NO_VOLUNTEERS + 1] = { 0 };
+	size_t why[ROSTER_NO_VOLUNTEERS + 1] = {0};
 	for (size_t i = 0; i < in.n_slot; i++)
 		why[s.reason[i]]++;
 	printf("  solver's unfilled by reason:");

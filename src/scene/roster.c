@@ -91,7 +91,7 @@ const char *roster_reason_code(enum roster_reason r)
 }
 
 int roster_skills_add(struct roster_skills *set, uint64_t *out, const char *codes, size_t len,
-		      const char *field, struct err *e)
+                      const char *field, struct err *e)
 {
 	size_t i = 0;
 	while (i < len) {
@@ -108,7 +108,7 @@ int roster_skills_add(struct roster_skills *set, uint64_t *out, const char *code
 			continue;
 		if (b - a > ROSTER_SKILL_NAME_MAX)
 			return err_set(e, ERR_INVALID, field, "a skill code has at most %d bytes",
-				       ROSTER_SKILL_NAME_MAX);
+			               ROSTER_SKILL_NAME_MAX);
 		size_t k = 0;
 		while (k < set->n &&
 		       !(strlen(set->name[k]) == b - a && !memcmp(set->name[k], codes + a, b - a)))
@@ -128,22 +128,23 @@ int roster_skills_add(struct roster_skills *set, uint64_t *out, const char *code
 /* ---- validation ---- */
 
 static int check_intervals(const struct roster_interval *iv, size_t n, bool weekly,
-			   const char *list, size_t v, struct err *e)
+                           const char *list, size_t v, struct err *e)
 {
 	char field[64];
 	if (n > ROSTER_INTERVALS_MAX) {
 		snprintf(field, sizeof(field), "volunteers[%zu].%s", v, list);
-		return err_set(e, ERR_INVALID, field, "at most %d intervals",
-			       ROSTER_INTERVALS_MAX);
+		return err_set(e, ERR_INVALID, field, "at most %d intervals", ROSTER_INTERVALS_MAX);
 	}
 	for (size_t i = 0; i < n; i++) {
 		int64_t lo = weekly ? 0 : -TIME_LIMIT, hi = weekly ? ROSTER_WEEK : TIME_LIMIT;
 		if (iv[i].start < lo || iv[i].end > hi || iv[i].start >= iv[i].end) {
 			snprintf(field, sizeof(field), "volunteers[%zu].%s[%zu]", v, list, i);
+			if (weekly)
+				return err_set(e, ERR_INVALID, field,
+				               "need 0 <= start < end <= %d (minutes of the week)",
+				               ROSTER_WEEK);
 			return err_set(e, ERR_INVALID, field,
-				       weekly ? "need 0 <= start < end <= %d (minutes of the week)"
-					      : "need start < end, within +-%d minutes",
-				       weekly ? (int)ROSTER_WEEK : (int)0x7fffffff);
+			               "need start < end, within 2^40 minutes");
 		}
 	}
 	return 0;
@@ -177,19 +178,18 @@ int roster_validate(const struct roster_input *in, struct err *e)
 
 	if (in->n_vol > ROSTER_VOLUNTEERS_MAX)
 		return err_set(e, ERR_INVALID, "volunteers", "at most %d volunteers",
-			       ROSTER_VOLUNTEERS_MAX);
+		               ROSTER_VOLUNTEERS_MAX);
 	if (in->n_slot > ROSTER_SLOTS_MAX)
 		return err_set(e, ERR_INVALID, "slots", "at most %d slots", ROSTER_SLOTS_MAX);
 	if ((uint64_t)in->n_vol * in->n_slot > ROSTER_PAIRS_MAX)
 		return err_set(e, ERR_INVALID, "slots",
-			       "volunteers x slots is more than %d: solve fewer weeks at a time",
-			       ROSTER_PAIRS_MAX);
+		               "volunteers x slots is more than %d: solve fewer weeks at a time",
+		               ROSTER_PAIRS_MAX);
 	if (r->min_rest < 0 || r->min_rest > ROSTER_REST_MAX)
 		return err_set(e, ERR_INVALID, "rules.min_rest", "need 0..%d minutes",
-			       ROSTER_REST_MAX);
+		               ROSTER_REST_MAX);
 	if (r->max_week <= 0 || r->max_week > ROSTER_WEEK)
-		return err_set(e, ERR_INVALID, "rules.max_week", "need 1..%d minutes",
-			       ROSTER_WEEK);
+		return err_set(e, ERR_INVALID, "rules.max_week", "need 1..%d minutes", ROSTER_WEEK);
 	if (r->tz_offset < -14 * 60 || r->tz_offset > 14 * 60)
 		return err_set(e, ERR_INVALID, "rules.tz_offset", "need -840..840 minutes");
 	if (r->prior_week_of < -TIME_LIMIT || r->prior_week_of > TIME_LIMIT)
@@ -205,7 +205,7 @@ int roster_validate(const struct roster_input *in, struct err *e)
 		if (s->end - s->start > ROSTER_SLOT_LEN_MAX) {
 			snprintf(field, sizeof(field), "slots[%zu].end", i);
 			return err_set(e, ERR_INVALID, field, "a slot lasts at most %d minutes",
-				       ROSTER_SLOT_LEN_MAX);
+			               ROSTER_SLOT_LEN_MAX);
 		}
 		if (i == 0 || s->start < first)
 			first = s->start;
@@ -214,7 +214,7 @@ int roster_validate(const struct roster_input *in, struct err *e)
 	}
 	if (in->n_slot && last - first > ROSTER_HORIZON_MAX)
 		return err_set(e, ERR_INVALID, "slots", "the slots span more than %d weeks",
-			       ROSTER_HORIZON_MAX / ROSTER_WEEK);
+		               ROSTER_HORIZON_MAX / ROSTER_WEEK);
 
 	for (size_t v = 0; v < in->n_vol; v++) {
 		const struct roster_volunteer *p = &in->vol[v];
@@ -233,7 +233,7 @@ int roster_validate(const struct roster_input *in, struct err *e)
 		if (p->n_prefs > ROSTER_PREFS_MAX) {
 			snprintf(field, sizeof(field), "volunteers[%zu].prefs", v);
 			return err_set(e, ERR_INVALID, field, "at most %d preferences",
-				       ROSTER_PREFS_MAX);
+			               ROSTER_PREFS_MAX);
 		}
 		for (size_t k = 0; k < p->n_prefs; k++) {
 			const struct roster_pref *f = &p->prefs[k];
@@ -241,8 +241,8 @@ int roster_validate(const struct roster_input *in, struct err *e)
 			    f->from < 0 || f->to > ROSTER_WEEK || f->from > f->to) {
 				snprintf(field, sizeof(field), "volunteers[%zu].prefs[%zu]", v, k);
 				return err_set(e, ERR_INVALID, field,
-					       "need |weight| <= %d and 0 <= from <= to <= %d",
-					       ROSTER_WEIGHT_MAX, ROSTER_WEEK);
+				               "need |weight| <= %d and 0 <= from <= to <= %d",
+				               ROSTER_WEIGHT_MAX, ROSTER_WEEK);
 			}
 		}
 	}
@@ -253,19 +253,19 @@ int roster_validate(const struct roster_input *in, struct err *e)
 	qsort(ids, in->n_vol, sizeof(*ids), cmp_i64);
 	for (size_t v = 1; v < in->n_vol; v++)
 		if (ids[v] == ids[v - 1]) {
-			err_set(e, ERR_INVALID, "volunteers", "volunteer id %" PRId64 " appears twice",
-				ids[v]);
+			err_set(e, ERR_INVALID, "volunteers",
+			        "volunteer id %" PRId64 " appears twice", ids[v]);
 			goto out;
 		}
 	seats = xmalloc((in->n_slot + 1) * sizeof(*seats));
 	for (size_t i = 0; i < in->n_slot; i++)
-		seats[i] = (struct pair64){ in->slot[i].shift, in->slot[i].seat };
+		seats[i] = (struct pair64){in->slot[i].shift, in->slot[i].seat};
 	qsort(seats, in->n_slot, sizeof(*seats), cmp_pair64);
 	for (size_t i = 1; i < in->n_slot; i++)
 		if (!cmp_pair64(&seats[i], &seats[i - 1])) {
 			err_set(e, ERR_INVALID, "slots",
-				"shift %" PRId64 " seat %" PRId64 " appears twice", seats[i].a,
-				seats[i].b);
+			        "shift %" PRId64 " seat %" PRId64 " appears twice", seats[i].a,
+			        seats[i].b);
 			goto out;
 		}
 	rc = 0;
@@ -292,14 +292,14 @@ struct st {
 	struct arena *a; /* scratch */
 	size_t nv, ns;
 	struct vol_x *v;
-	int32_t *order;  /* slot indices by (start, end, shift, seat) */
-	int32_t *by_id;  /* volunteer indices by id */
-	int64_t wmin;    /* absolute index of the first week */
-	size_t nw;       /* weeks in the horizon */
-	int32_t *sweek;  /* per slot: week index relative to wmin */
-	int64_t *wused;  /* nv * nw minutes */
-	int32_t *asg;    /* per slot: volunteer or -1 */
-	int32_t *cand;   /* statically eligible volunteers, per slot */
+	int32_t *order;   /* slot indices by (start, end, shift, seat) */
+	int32_t *by_id;   /* volunteer indices by id */
+	int64_t wmin;     /* absolute index of the first week */
+	size_t nw;        /* weeks in the horizon */
+	int32_t *sweek;   /* per slot: week index relative to wmin */
+	int64_t *wused;   /* nv * nw minutes */
+	int32_t *asg;     /* per slot: volunteer or -1 */
+	int32_t *cand;    /* statically eligible volunteers, per slot */
 	size_t *cand_off; /* cand[cand_off[s] .. cand_off[s + 1]) */
 };
 
@@ -326,10 +326,8 @@ struct slot_key {
 static int cmp_slot_key(const void *pa, const void *pb)
 {
 	const struct slot_key *x = pa, *y = pb;
-	int64_t k[4][2] = { { x->start, y->start },
-			    { x->end, y->end },
-			    { x->shift, y->shift },
-			    { x->seat, y->seat } };
+	int64_t k[4][2] = {
+	    {x->start, y->start}, {x->end, y->end}, {x->shift, y->shift}, {x->seat, y->seat}};
 	for (int i = 0; i < 4; i++)
 		if (k[i][0] != k[i][1])
 			return (k[i][0] > k[i][1]) - (k[i][0] < k[i][1]);
@@ -375,7 +373,7 @@ static enum roster_reason static_ok(const struct st *S, size_t v, size_t s)
 			return ROSTER_NOT_AVAILABLE;
 	for (size_t k = 0; k < p->n_busy; k++)
 		if (clash(p->busy[k].start, p->busy[k].end, sl->start, sl->end,
-			  S->in->rules.min_rest))
+		          S->in->rules.min_rest))
 			return ROSTER_REST;
 	return ROSTER_FILLED;
 }
@@ -392,7 +390,7 @@ static enum roster_reason blocked(const struct st *S, size_t v, size_t s)
 		if (t == s)
 			continue;
 		enum roster_reason c = clash(S->in->slot[t].start, S->in->slot[t].end, sl->start,
-					     sl->end, S->in->rules.min_rest);
+		                             sl->end, S->in->rules.min_rest);
 		if (c == ROSTER_OVERLAP)
 			return c;
 		if (c)
@@ -477,7 +475,7 @@ static void unassign(struct st *S, size_t s)
 	for (size_t k = 0; k < x->n_slots; k++)
 		if ((size_t)x->slots[k] == s) {
 			memmove(&x->slots[k], &x->slots[k + 1],
-				(x->n_slots - k - 1) * sizeof(*x->slots));
+			        (x->n_slots - k - 1) * sizeof(*x->slots));
 			x->n_slots--;
 			break;
 		}
@@ -509,15 +507,15 @@ static void st_init(struct st *S, const struct roster_input *in, struct arena *a
 	}
 	struct slot_key *sk = xmalloc((S->ns + 1) * sizeof(*sk));
 	for (size_t i = 0; i < S->ns; i++)
-		sk[i] = (struct slot_key){ in->slot[i].start, in->slot[i].end, in->slot[i].shift,
-					   in->slot[i].seat, (int32_t)i };
+		sk[i] = (struct slot_key){in->slot[i].start, in->slot[i].end, in->slot[i].shift,
+		                          in->slot[i].seat, (int32_t)i};
 	qsort(sk, S->ns, sizeof(*sk), cmp_slot_key);
 	for (size_t i = 0; i < S->ns; i++)
 		S->order[i] = sk[i].i;
 	free(sk);
 	struct pair64 *vk = xmalloc((S->nv + 1) * sizeof(*vk));
 	for (size_t v = 0; v < S->nv; v++)
-		vk[v] = (struct pair64){ in->vol[v].id, (int64_t)v };
+		vk[v] = (struct pair64){in->vol[v].id, (int64_t)v};
 	qsort(vk, S->nv, sizeof(*vk), cmp_pair64);
 	for (size_t v = 0; v < S->nv; v++)
 		S->by_id[v] = (int32_t)vk[v].b;
@@ -551,8 +549,8 @@ static void st_init(struct st *S, const struct roster_input *in, struct arena *a
 		for (int64_t w = wlo; w <= whi; w++) {
 			int64_t base = w * ROSTER_WEEK + ROSTER_MONDAY - in->rules.tz_offset;
 			for (size_t k = 0; k < p->n_weekly; k++)
-				x->av[n++] = (struct roster_interval){ base + p->weekly[k].start,
-								       base + p->weekly[k].end };
+				x->av[n++] = (struct roster_interval){base + p->weekly[k].start,
+				                                      base + p->weekly[k].end};
 		}
 		qsort(x->av, n, sizeof(*x->av), cmp_iv);
 		size_t m = 0;
@@ -599,7 +597,7 @@ struct objective {
 
 static struct objective objective_of(const struct st *S)
 {
-	struct objective o = { 0, 0, 0 };
+	struct objective o = {0, 0, 0};
 	for (size_t v = 0; v < S->nv; v++)
 		o.spread += S->v[v].load * S->v[v].load;
 	for (size_t s = 0; s < S->ns; s++)
@@ -685,9 +683,9 @@ static size_t flow_edge(struct flow *f, int32_t u, int32_t w, int64_t cost)
 		f->e = xrealloc(f->e, f->cap_e * sizeof(*f->e));
 	}
 	size_t id = f->ne;
-	f->e[f->ne] = (struct edge){ w, f->head[u], 1, cost };
+	f->e[f->ne] = (struct edge){w, f->head[u], 1, cost};
 	f->head[u] = (int32_t)f->ne++;
-	f->e[f->ne] = (struct edge){ u, f->head[w], 0, -cost };
+	f->e[f->ne] = (struct edge){u, f->head[w], 0, -cost};
 	f->head[w] = (int32_t)f->ne++;
 	return id;
 }
@@ -759,7 +757,7 @@ static int cmp_opt(const void *pa, const void *pb)
  * Nodes: 0 source, 1 sink, 2.. slots, then volunteers.
  */
 static void solve_block(struct st *S, struct flow *f, size_t b0, size_t b1, int32_t *local,
-			struct opt *opts, int32_t *vol_of)
+                        struct opt *opts, int32_t *vol_of)
 {
 	size_t k = b1 - b0, nvl = 0;
 	flow_reset(f, 2 + k + k * k);
@@ -771,7 +769,7 @@ static void solve_block(struct st *S, struct flow *f, size_t b0, size_t b1, int3
 			size_t v = (size_t)S->cand[c];
 			if (!can_take(S, v, s))
 				continue;
-			opts[no++] = (struct opt){ (int32_t)v, add_cost(S, v, s) };
+			opts[no++] = (struct opt){(int32_t)v, add_cost(S, v, s)};
 		}
 		qsort(opts, no, sizeof(*opts), cmp_opt);
 		if (no > k)
@@ -808,7 +806,7 @@ static void solve_block(struct st *S, struct flow *f, size_t b0, size_t b1, int3
 
 static void run_blocks(struct st *S)
 {
-	struct flow f = { 0 };
+	struct flow f = {0};
 	int32_t *local = xmalloc((S->nv + 1) * sizeof(*local));
 	int32_t *vol_of = xmalloc((BLOCK_MAX * BLOCK_MAX + 1) * sizeof(*vol_of));
 	struct opt *opts = xmalloc((S->nv + 1) * sizeof(*opts));
@@ -817,7 +815,8 @@ static void run_blocks(struct st *S)
 	for (size_t b0 = 0; b0 < S->ns;) {
 		size_t b1 = b0 + 1;
 		int64_t start = S->in->slot[S->order[b0]].start;
-		while (b1 < S->ns && b1 - b0 < BLOCK_MAX && S->in->slot[S->order[b1]].start == start)
+		while (b1 < S->ns && b1 - b0 < BLOCK_MAX &&
+		       S->in->slot[S->order[b1]].start == start)
 			b1++;
 		solve_block(S, &f, b0, b1, local, opts, vol_of);
 		b0 = b1;
@@ -831,7 +830,7 @@ static void run_blocks(struct st *S)
 /* ---- repair: ejection chains ---- */
 
 /* The cheapest volunteer other than not who may take s now, or -1. */
-static int32_t best_taker(const struct st *S, size_t s, int32_t not)
+static int32_t best_taker(const struct st *S, size_t s, int32_t not )
 {
 	int32_t best = -1;
 	int64_t bc = 0;
@@ -909,7 +908,7 @@ static bool chain_fill(struct st *S, struct chain *C, size_t s, int depth);
 
 /* Takes R[0..nr) from v, gives s to v, places each of R deeper. */
 static bool chain_through(struct st *S, struct chain *C, size_t s, size_t v, const int32_t *R,
-			  size_t nr, int depth)
+                          size_t nr, int depth)
 {
 	size_t mark = C->n;
 	bool ok = true;
@@ -956,7 +955,7 @@ static bool chain_fill(struct st *S, struct chain *C, size_t s, int depth)
 		for (size_t k = 0; k < x->n_slots && !skip; k++) {
 			size_t t = (size_t)x->slots[k];
 			if (!clash(S->in->slot[t].start, S->in->slot[t].end, sl->start, sl->end,
-				   S->in->rules.min_rest))
+			           S->in->rules.min_rest))
 				continue;
 			if (nr == 2 || C->locked[t]) {
 				skip = true;
@@ -969,7 +968,7 @@ static bool chain_fill(struct st *S, struct chain *C, size_t s, int depth)
 		if (skip)
 			continue;
 		int64_t excess =
-			S->wused[v * S->nw + (size_t)S->sweek[s]] - freed + dur(S, s) - x->maxw;
+		    S->wused[v * S->nw + (size_t)S->sweek[s]] - freed + dur(S, s) - x->maxw;
 		if (excess <= 0) {
 			if (chain_through(S, C, s, v, R, nr, depth))
 				goto done;
@@ -988,7 +987,8 @@ static bool chain_fill(struct st *S, struct chain *C, size_t s, int depth)
 			bool in_r = false;
 			for (size_t i = 0; i < nr; i++)
 				in_r |= (size_t)R[i] == t;
-			if (in_r || C->locked[t] || S->sweek[t] != S->sweek[s] || dur(S, t) < excess)
+			if (in_r || C->locked[t] || S->sweek[t] != S->sweek[s] ||
+			    dur(S, t) < excess)
 				continue;
 			R[nr] = (int32_t)t;
 			if (chain_through(S, C, s, v, R, nr + 1, depth))
@@ -1004,7 +1004,7 @@ done:
 
 static void run_repair(struct st *S, int depth)
 {
-	struct chain C = { 0 };
+	struct chain C = {0};
 	C.locked = xcalloc(S->ns + 1, sizeof(*C.locked));
 	for (int pass = 0; pass < 3; pass++) {
 		bool changed = false;
@@ -1085,7 +1085,7 @@ static void bnb_visit(struct bnb *B, size_t k)
 	if (ub < B->best.filled || (ub == B->best.filled && B->spread > B->best.spread))
 		return;
 	if (k == S->ns) {
-		struct objective o = { B->filled, B->spread, B->bonus };
+		struct objective o = {B->filled, B->spread, B->bonus};
 		if (better(o, B->best)) {
 			B->best = o;
 			memcpy(B->best_asg, S->asg, S->ns * sizeof(*S->asg));
@@ -1223,7 +1223,7 @@ void roster_summarise(struct roster_result *out, const struct roster_input *in, 
 }
 
 int roster_greedy(struct roster_result *out, const struct roster_input *in, struct arena *a,
-		  struct err *e)
+                  struct err *e)
 {
 	struct arena scratch = ARENA_INIT;
 	struct st S;
@@ -1249,7 +1249,7 @@ static void load_asg(struct st *S, const int32_t *asg)
 }
 
 int roster_solve_budget(struct roster_result *out, const struct roster_input *in,
-			uint64_t max_nodes, struct arena *a, struct err *e)
+                        uint64_t max_nodes, struct arena *a, struct err *e)
 {
 	struct arena scratch = ARENA_INIT;
 	struct st S;
@@ -1290,7 +1290,7 @@ int roster_solve_budget(struct roster_result *out, const struct roster_input *in
 	}
 
 	if (max_nodes) {
-		struct bnb B = { &S, 0, max_nodes, false, bo, best, 0, 0, 0 };
+		struct bnb B = {&S, 0, max_nodes, false, bo, best, 0, 0, 0};
 		for (size_t s = 0; s < S.ns; s++)
 			if (S.asg[s] >= 0)
 				unassign(&S, s);
@@ -1313,7 +1313,7 @@ int roster_solve_budget(struct roster_result *out, const struct roster_input *in
 }
 
 int roster_solve(struct roster_result *out, const struct roster_input *in, struct arena *a,
-		 struct err *e)
+                 struct err *e)
 {
 	return roster_solve_budget(out, in, in->n_slot <= 64 ? 2000000 : 0, a, e);
 }
@@ -1323,7 +1323,7 @@ int roster_solve(struct roster_result *out, const struct roster_input *in, struc
 /* Whether [start, end) lies inside the availability of p, walking the
  * union of absolute and weekly intervals forward from start. */
 static bool check_covered(const struct roster_volunteer *p, const struct roster_rules *r,
-			  int64_t start, int64_t end)
+                          int64_t start, int64_t end)
 {
 	if (!p->n_available && !p->n_weekly)
 		return true;
@@ -1364,27 +1364,28 @@ int roster_check(const struct roster_input *in, const int32_t *assigned, struct 
 		snprintf(field, sizeof(field), "slots[%zu]", i);
 		if (assigned[i] < -1 || assigned[i] >= (int32_t)in->n_vol) {
 			err_set(e, ERR_INVALID, field, "no such volunteer index %" PRId32,
-				assigned[i]);
+			        assigned[i]);
 			goto out;
 		}
 		if (assigned[i] < 0)
 			continue;
 		const struct roster_volunteer *p = &in->vol[assigned[i]];
 		if ((p->skills & s->skills) != s->skills) {
-			err_set(e, ERR_INVALID, field, "volunteer %" PRId64 " lacks a skill", p->id);
+			err_set(e, ERR_INVALID, field, "volunteer %" PRId64 " lacks a skill",
+			        p->id);
 			goto out;
 		}
 		if (!check_covered(p, r, s->start, s->end)) {
 			err_set(e, ERR_INVALID, field, "volunteer %" PRId64 " is not available",
-				p->id);
+			        p->id);
 			goto out;
 		}
 		for (size_t k = 0; k < p->n_busy; k++) {
 			int64_t gap1 = s->start - p->busy[k].end, gap2 = p->busy[k].start - s->end;
 			if (gap1 < r->min_rest && gap2 < r->min_rest) {
 				err_set(e, ERR_INVALID, field,
-					"volunteer %" PRId64 " has a commitment then or too close",
-					p->id);
+				        "volunteer %" PRId64 " has a commitment then or too close",
+				        p->id);
 				goto out;
 			}
 		}
@@ -1394,31 +1395,33 @@ int roster_check(const struct roster_input *in, const int32_t *assigned, struct 
 		size_t n = 0;
 		for (size_t i = 0; i < in->n_slot; i++)
 			if (assigned[i] == (int32_t)v)
-				mine[n++] = (struct pair64){ in->slot[i].start, (int64_t)i };
+				mine[n++] = (struct pair64){in->slot[i].start, (int64_t)i};
 		qsort(mine, n, sizeof(*mine), cmp_by_start);
 		for (size_t i = 0; i < n; i++) {
 			const struct roster_slot *a = &in->slot[mine[i].b];
-			int64_t week = floordiv(a->start + r->tz_offset - ROSTER_MONDAY, ROSTER_WEEK);
+			int64_t week =
+			    floordiv(a->start + r->tz_offset - ROSTER_MONDAY, ROSTER_WEEK);
 			int64_t total = 0;
-			if (floordiv(r->prior_week_of + r->tz_offset - ROSTER_MONDAY, ROSTER_WEEK) ==
-			    week)
+			if (floordiv(r->prior_week_of + r->tz_offset - ROSTER_MONDAY,
+			             ROSTER_WEEK) == week)
 				total = p->prior_minutes;
 			for (size_t j = 0; j < n; j++) {
 				const struct roster_slot *b = &in->slot[mine[j].b];
-				if (floordiv(b->start + r->tz_offset - ROSTER_MONDAY, ROSTER_WEEK) ==
-				    week)
+				if (floordiv(b->start + r->tz_offset - ROSTER_MONDAY,
+				             ROSTER_WEEK) == week)
 					total += b->end - b->start;
 				if (j <= i)
 					continue;
 				/* b starts at or after a: the gap is b.start - a.end. */
 				if (b->start - a->end < r->min_rest || b->start < a->end) {
-					snprintf(field, sizeof(field), "slots[%" PRId64 "]", mine[j].b);
+					snprintf(field, sizeof(field), "slots[%" PRId64 "]",
+					         mine[j].b);
 					err_set(e, ERR_INVALID, field,
-						"volunteer %" PRId64 " has %" PRId64
-						" minutes between slots %" PRId64 " and %" PRId64
-						" (rest %" PRId64 ")",
-						p->id, b->start - a->end, mine[i].b, mine[j].b,
-						r->min_rest);
+					        "volunteer %" PRId64 " has %" PRId64
+					        " minutes between slots %" PRId64 " and %" PRId64
+					        " (rest %" PRId64 ")",
+					        p->id, b->start - a->end, mine[i].b, mine[j].b,
+					        r->min_rest);
 					goto out;
 				}
 			}
@@ -1426,9 +1429,9 @@ int roster_check(const struct roster_input *in, const int32_t *assigned, struct 
 			if (total > maxw) {
 				snprintf(field, sizeof(field), "slots[%" PRId64 "]", mine[i].b);
 				err_set(e, ERR_INVALID, field,
-					"volunteer %" PRId64 " works %" PRId64
-					" minutes in a week (max %" PRId64 ")",
-					p->id, total, maxw);
+				        "volunteer %" PRId64 " works %" PRId64
+				        " minutes in a week (max %" PRId64 ")",
+				        p->id, total, maxw);
 				goto out;
 			}
 		}
@@ -1457,15 +1460,15 @@ void roster_explain(struct strbuf *sb, const struct roster_result *r, size_t i)
 		return;
 	case ROSTER_NOT_AVAILABLE:
 		strbuf_addf(sb,
-			    "%" PRIu32 " have the skills, but none of them is available for the "
-			    "whole slot",
-			    w->skilled);
+		            "%" PRIu32 " have the skills, but none of them is available for the "
+		            "whole slot",
+		            w->skilled);
 		return;
 	default:
 		break;
 	}
-	strbuf_addf(sb, "%" PRIu32 " have the skills and are available, but all are taken:",
-		    w->available);
+	strbuf_addf(
+	    sb, "%" PRIu32 " have the skills and are available, but all are taken:", w->available);
 	const char *sep = " ";
 	if (w->overlap) {
 		strbuf_addf(sb, "%s%" PRIu32 " already have an overlapping slot", sep, w->overlap);
@@ -1473,7 +1476,7 @@ void roster_explain(struct strbuf *sb, const struct roster_result *r, size_t i)
 	}
 	if (w->rest) {
 		strbuf_addf(sb, "%s%" PRIu32 " would not rest long enough between slots", sep,
-			    w->rest);
+		            w->rest);
 		sep = ", ";
 	}
 	if (w->weekly)

@@ -46,7 +46,7 @@ enum {
 	ROSTER_PAIRS_MAX = 20000000, /* volunteers x slots */
 	ROSTER_INTERVALS_MAX = 1000, /* per list of a volunteer */
 	ROSTER_PREFS_MAX = 16,
-	ROSTER_WEIGHT_MAX = 100,     /* |weight| of one preference */
+	ROSTER_WEIGHT_MAX = 100, /* |weight| of one preference */
 	ROSTER_TEAM_BONUS = 50,
 	ROSTER_SLOT_LEN_MAX = 24 * 60,
 	ROSTER_HORIZON_MAX = 13 * ROSTER_WEEK, /* first slot start to last end */
@@ -126,13 +126,13 @@ enum roster_reason {
 	ROSTER_TAKEN,         /* a mix of the last three: all assigned elsewhere */
 	ROSTER_NO_VOLUNTEERS, /* there are no volunteers at all */
 	ROSTER_FREE,          /* someone could still take it (only in a roster
-				 adjusted by hand, see roster_summarise) */
+	                         adjusted by hand, see roster_summarise) */
 };
 
 /* The counts behind the reason of one slot. */
 struct roster_why {
-	uint32_t skilled;   /* volunteers with every required skill */
-	uint32_t available; /* of those, available for the whole slot */
+	uint32_t skilled;               /* volunteers with every required skill */
+	uint32_t available;             /* of those, available for the whole slot */
 	uint32_t overlap, rest, weekly; /* of those, blocked by each rule */
 	uint32_t free;                  /* of those, who could take it now */
 };
@@ -169,17 +169,17 @@ int roster_validate(const struct roster_input *in, struct err *e);
  * Returns 0, or -1 with e set when roster_validate refuses the input.
  */
 int roster_solve(struct roster_result *out, const struct roster_input *in, struct arena *a,
-		 struct err *e);
+                 struct err *e);
 
 /* The same with exact search only up to max_nodes search nodes (0: never
  * exact), for tests and the bench. */
 int roster_solve_budget(struct roster_result *out, const struct roster_input *in,
-			uint64_t max_nodes, struct arena *a, struct err *e);
+                        uint64_t max_nodes, struct arena *a, struct err *e);
 
 /* The baseline: slots by start time (then end, shift, seat), each to the
  * first volunteer by id who may take it.  Same result layout. */
 int roster_greedy(struct roster_result *out, const struct roster_input *in, struct arena *a,
-		  struct err *e);
+                  struct err *e);
 
 /*
  * Verifies every hard rule of an assignment (assigned[i]: volunteer index
@@ -211,7 +211,7 @@ struct roster_skills {
  * code or a code longer than ROSTER_SKILL_NAME_MAX bytes.
  */
 int roster_skills_add(struct roster_skills *set, uint64_t *out, const char *codes, size_t len,
-		      const char *field, struct err *e);
+                      const char *field, struct err *e);
 
 /* "no_skill", "not_available", ... ("filled" for ROSTER_FILLED). */
 const char *roster_reason_code(enum roster_reason r);

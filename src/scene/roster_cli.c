@@ -27,30 +27,30 @@
 enum { ROSTER_FILE_MAX = 64 * 1024 * 1024 };
 
 static const char usage[] =
-	"usage: linli roster solve FILE.json [--greedy] [--explain] [--json]\n"
-	"\n"
-	"Fills the slots (seats of shifts) in FILE.json with its volunteers under the\n"
-	"hard rules (available for the whole slot, every required skill, no overlap,\n"
-	"minimum rest, weekly maximum), filling as many slots as possible, then\n"
-	"spreading the hours as evenly as possible, then honouring preferences and\n"
-	"teams.  Prints one line per slot, the reason for every unfilled one, and on\n"
-	"the last line: filled, unfilled, max/min hours per volunteer, Gini of hours.\n"
-	"Nothing is published: review and adjust the roster before publishing it.\n"
-	"\n"
-	"  --greedy   the baseline instead: slots by time, first volunteer by id\n"
-	"  --explain  each unfilled slot's reason in words; each volunteer's hours\n"
-	"  --json     one JSON object instead of text\n"
-	"\n"
-	"FILE.json: {\"rules\": {\"min_rest\": 60, \"max_week\": 720, \"tz_offset\": 480},\n"
-	"  \"volunteers\": [{\"id\": 1, \"skills\": [\"gate\"], \"weekly\": [[420, 1140]],\n"
-	"     \"available\": [[\"2026-11-30T08:00\", \"2026-11-30T12:00\"]], \"busy\": [],\n"
-	"     \"max_week\": 600, \"prior_minutes\": 0, \"team\": 2,\n"
-	"     \"prefs\": [{\"post\": 3, \"from\": 0, \"to\": 0, \"weight\": 10}]}],\n"
-	"  \"slots\": [{\"shift\": 10, \"seat\": 1, \"start\": \"2026-11-30T08:00\",\n"
-	"     \"end\": \"2026-11-30T12:00\", \"post\": 3, \"skills\": [\"gate\"], \"team\": 2}]}\n"
-	"Times: UTC minutes since 1970, or \"YYYY-MM-DDTHH:MM\" local (tz_offset minutes\n"
-	"east of UTC, default 480).  weekly: minutes of the local week, Monday 00:00 = 0.\n"
-	"See docs/roster.md.  Exit status: 0 solved, 2 bad input.\n";
+    "usage: linli roster solve FILE.json [--greedy] [--explain] [--json]\n"
+    "\n"
+    "Fills the slots (seats of shifts) in FILE.json with its volunteers under the\n"
+    "hard rules (available for the whole slot, every required skill, no overlap,\n"
+    "minimum rest, weekly maximum), filling as many slots as possible, then\n"
+    "spreading the hours as evenly as possible, then honouring preferences and\n"
+    "teams.  Prints one line per slot, the reason for every unfilled one, and on\n"
+    "the last line: filled, unfilled, max/min hours per volunteer, Gini of hours.\n"
+    "Nothing is published: review and adjust the roster before publishing it.\n"
+    "\n"
+    "  --greedy   the baseline instead: slots by time, first volunteer by id\n"
+    "  --explain  each unfilled slot's reason in words; each volunteer's hours\n"
+    "  --json     one JSON object instead of text\n"
+    "\n"
+    "FILE.json: {\"rules\": {\"min_rest\": 60, \"max_week\": 720, \"tz_offset\": 480},\n"
+    "  \"volunteers\": [{\"id\": 1, \"skills\": [\"gate\"], \"weekly\": [[420, 1140]],\n"
+    "     \"available\": [[\"2026-11-30T08:00\", \"2026-11-30T12:00\"]], \"busy\": [],\n"
+    "     \"max_week\": 600, \"prior_minutes\": 0, \"team\": 2,\n"
+    "     \"prefs\": [{\"post\": 3, \"from\": 0, \"to\": 0, \"weight\": 10}]}],\n"
+    "  \"slots\": [{\"shift\": 10, \"seat\": 1, \"start\": \"2026-11-30T08:00\",\n"
+    "     \"end\": \"2026-11-30T12:00\", \"post\": 3, \"skills\": [\"gate\"], \"team\": 2}]}\n"
+    "Times: UTC minutes since 1970, or \"YYYY-MM-DDTHH:MM\" local (tz_offset minutes\n"
+    "east of UTC, default 480).  weekly: minutes of the local week, Monday 00:00 = 0.\n"
+    "See docs/roster.md.  Exit status: 0 solved, 2 bad input.\n";
 
 struct parse {
 	struct arena *a;
@@ -128,19 +128,20 @@ static int get_time(struct parse *P, json_t *v, int64_t *out, const char *field)
 	const char *s = json_is_string(v) ? json_string_value(v) : NULL;
 	int y, mo, d, h, mi, n = 0;
 	if (!s || strlen(s) != 16 ||
-	    sscanf(s, "%4d-%2d-%2d%*1[T ]%2d:%2d%n", &y, &mo, &d, &h, &mi, &n) != 5 ||
-	    n != 16 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 ||
-	    (h == 24 && mi) || y < 1970 || y > 2200 ||
+	    sscanf(s, "%4d-%2d-%2d%*1[T ]%2d:%2d%n", &y, &mo, &d, &h, &mi, &n) != 5 || n != 16 ||
+	    mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || (h == 24 && mi) ||
+	    y < 1970 || y > 2200 ||
 	    days_from_civil(y, mo, d) != days_from_civil(y, mo, 1) + d - 1 ||
-	    (d > 28 && days_from_civil(y, mo, d) >= days_from_civil(y + (mo == 12), mo % 12 + 1, 1)))
+	    (d > 28 &&
+	     days_from_civil(y, mo, d) >= days_from_civil(y + (mo == 12), mo % 12 + 1, 1)))
 		return err_set(P->e, ERR_INVALID, field,
-			       "a time is minutes since 1970 (UTC) or \"YYYY-MM-DDTHH:MM\"");
+		               "a time is minutes since 1970 (UTC) or \"YYYY-MM-DDTHH:MM\"");
 	*out = days_from_civil(y, mo, d) * 1440 + h * 60 + mi - P->tz;
 	return 0;
 }
 
 static int get_int(struct parse *P, json_t *obj, const char *key, int64_t *out, int64_t min,
-		   int64_t max, bool required, const char *path)
+                   int64_t max, bool required, const char *path)
 {
 	json_t *v = json_object_get(obj, key);
 	char field[128];
@@ -152,7 +153,7 @@ static int get_int(struct parse *P, json_t *obj, const char *key, int64_t *out, 
 	}
 	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
 		return err_set(P->e, ERR_INVALID, field, "need an integer in %" PRId64 "..%" PRId64,
-			       min, max);
+		               min, max);
 	*out = json_integer_value(v);
 	return 0;
 }
@@ -173,7 +174,8 @@ static int get_skills(struct parse *P, json_t *obj, uint64_t *out, const char *p
 		const char *name = json_is_string(it) ? json_string_value(it) : NULL;
 		size_t len = name ? strlen(name) : 0;
 		if (!name || !len || memchr(name, ',', len))
-			return err_set(P->e, ERR_INVALID, field, "a skill is a name without commas");
+			return err_set(P->e, ERR_INVALID, field,
+			               "a skill is a name without commas");
 		if (roster_skills_add(&P->skills, out, name, len, field, P->e))
 			return -1;
 	}
@@ -181,7 +183,7 @@ static int get_skills(struct parse *P, json_t *obj, uint64_t *out, const char *p
 }
 
 static int get_intervals(struct parse *P, json_t *obj, const char *key, bool weekly,
-			 const struct roster_interval **out, size_t *n, const char *path)
+                         const struct roster_interval **out, size_t *n, const char *path)
 {
 	json_t *v = json_object_get(obj, key), *it;
 	char field[128];
@@ -193,7 +195,7 @@ static int get_intervals(struct parse *P, json_t *obj, const char *key, bool wee
 	snprintf(field, sizeof(field), "%s.%s", path, key);
 	if (!json_is_array(v) || json_array_size(v) > ROSTER_INTERVALS_MAX)
 		return err_set(P->e, ERR_INVALID, field, "need a list of at most %d [start, end]",
-			       ROSTER_INTERVALS_MAX);
+		               ROSTER_INTERVALS_MAX);
 	struct roster_interval *iv = arena_alloc(P->a, (json_array_size(v) + 1) * sizeof(*iv));
 	json_array_foreach(v, i, it)
 	{
@@ -204,11 +206,11 @@ static int get_intervals(struct parse *P, json_t *obj, const char *key, bool wee
 			json_t *a = json_array_get(it, 0), *b = json_array_get(it, 1);
 			if (!json_is_integer(a) || !json_is_integer(b))
 				return err_set(P->e, ERR_INVALID, field,
-					       "need [start, end] in minutes of the week");
-			iv[i] = (struct roster_interval){ json_integer_value(a),
-							  json_integer_value(b) };
+				               "need [start, end] in minutes of the week");
+			iv[i] =
+			    (struct roster_interval){json_integer_value(a), json_integer_value(b)};
 		} else if (get_time(P, json_array_get(it, 0), &iv[i].start, field) ||
-			   get_time(P, json_array_get(it, 1), &iv[i].end, field)) {
+		           get_time(P, json_array_get(it, 1), &iv[i].end, field)) {
 			return -1;
 		}
 	}
@@ -219,7 +221,7 @@ static int get_intervals(struct parse *P, json_t *obj, const char *key, bool wee
 
 static int get_prefs(struct parse *P, json_t *obj, struct roster_volunteer *p, const char *path)
 {
-	static const char *const keys[] = { "post", "from", "to", "weight", NULL };
+	static const char *const keys[] = {"post", "from", "to", "weight", NULL};
 	json_t *v = json_object_get(obj, "prefs"), *it;
 	char field[128];
 	size_t i;
@@ -228,7 +230,7 @@ static int get_prefs(struct parse *P, json_t *obj, struct roster_volunteer *p, c
 	snprintf(field, sizeof(field), "%s.prefs", path);
 	if (!json_is_array(v) || json_array_size(v) > ROSTER_PREFS_MAX)
 		return err_set(P->e, ERR_INVALID, field, "need a list of at most %d preferences",
-			       ROSTER_PREFS_MAX);
+		               ROSTER_PREFS_MAX);
 	struct roster_pref *f = arena_zalloc(P->a, (json_array_size(v) + 1) * sizeof(*f));
 	json_array_foreach(v, i, it)
 	{
@@ -241,7 +243,7 @@ static int get_prefs(struct parse *P, json_t *obj, struct roster_volunteer *p, c
 		    get_int(P, it, "from", &from, 0, ROSTER_WEEK, false, field) ||
 		    get_int(P, it, "to", &to, 0, ROSTER_WEEK, false, field) ||
 		    get_int(P, it, "weight", &weight, -ROSTER_WEIGHT_MAX, ROSTER_WEIGHT_MAX, true,
-			    field))
+		            field))
 			return -1;
 		f[i].from = (int32_t)from;
 		f[i].to = (int32_t)to;
@@ -254,14 +256,14 @@ static int get_prefs(struct parse *P, json_t *obj, struct roster_volunteer *p, c
 
 static int parse_input(struct parse *P, json_t *root, struct roster_input *in)
 {
-	static const char *const top[] = { "rules", "volunteers", "slots", NULL };
-	static const char *const rk[] = { "min_rest", "max_week", "tz_offset", "prior_week_of",
-					  NULL };
-	static const char *const vk[] = { "id",	  "skills",	   "available", "weekly",
-					  "busy", "max_week",	   "prior_minutes",
-					  "team", "prefs",	   "name",	NULL };
-	static const char *const sk[] = { "shift", "seat", "start", "end", "post",
-					  "skills", "team", "name", NULL };
+	static const char *const top[] = {"rules", "volunteers", "slots", NULL};
+	static const char *const rk[] = {"min_rest", "max_week", "tz_offset", "prior_week_of",
+	                                 NULL};
+	static const char *const vk[] = {"id",       "skills",        "available", "weekly", "busy",
+	                                 "max_week", "prior_minutes", "team",      "prefs",  "name",
+	                                 NULL};
+	static const char *const sk[] = {"shift",  "seat", "start", "end", "post",
+	                                 "skills", "team", "name",  NULL};
 	json_t *rules = json_object_get(root, "rules");
 	json_t *vols = json_object_get(root, "volunteers");
 	json_t *slots = json_object_get(root, "slots");
@@ -278,9 +280,9 @@ static int parse_input(struct parse *P, json_t *root, struct roster_input *in)
 			return err_set(P->e, ERR_INVALID, "rules", "need an object");
 		if (only_keys(rules, rk, "rules", P->e) ||
 		    get_int(P, rules, "min_rest", &in->rules.min_rest, 0, ROSTER_REST_MAX, false,
-			    "rules") ||
+		            "rules") ||
 		    get_int(P, rules, "max_week", &in->rules.max_week, 1, ROSTER_WEEK, true,
-			    "rules") ||
+		            "rules") ||
 		    get_int(P, rules, "tz_offset", &in->rules.tz_offset, -840, 840, false, "rules"))
 			return -1;
 		json_t *pw = json_object_get(rules, "prior_week_of");
@@ -292,13 +294,13 @@ static int parse_input(struct parse *P, json_t *root, struct roster_input *in)
 	}
 	if (!json_is_array(vols) || json_array_size(vols) > ROSTER_VOLUNTEERS_MAX)
 		return err_set(P->e, ERR_INVALID, "volunteers", "need a list of at most %d",
-			       ROSTER_VOLUNTEERS_MAX);
+		               ROSTER_VOLUNTEERS_MAX);
 	if (!json_is_array(slots) || json_array_size(slots) > ROSTER_SLOTS_MAX)
 		return err_set(P->e, ERR_INVALID, "slots", "need a list of at most %d",
-			       ROSTER_SLOTS_MAX);
+		               ROSTER_SLOTS_MAX);
 
 	struct roster_volunteer *vol =
-		arena_zalloc(P->a, (json_array_size(vols) + 1) * sizeof(*vol));
+	    arena_zalloc(P->a, (json_array_size(vols) + 1) * sizeof(*vol));
 	json_array_foreach(vols, i, it)
 	{
 		struct roster_volunteer *p = &vol[i];
@@ -309,12 +311,12 @@ static int parse_input(struct parse *P, json_t *root, struct roster_input *in)
 		    get_int(P, it, "id", &p->id, INT64_MIN, INT64_MAX, true, path) ||
 		    get_skills(P, it, &p->skills, path) ||
 		    get_intervals(P, it, "available", false, &p->available, &p->n_available,
-				  path) ||
+		                  path) ||
 		    get_intervals(P, it, "weekly", true, &p->weekly, &p->n_weekly, path) ||
 		    get_intervals(P, it, "busy", false, &p->busy, &p->n_busy, path) ||
 		    get_int(P, it, "max_week", &p->max_week, 0, ROSTER_WEEK, false, path) ||
 		    get_int(P, it, "prior_minutes", &p->prior_minutes, 0, ROSTER_WEEK, false,
-			    path) ||
+		            path) ||
 		    get_int(P, it, "team", &p->team, 0, INT64_MAX, false, path) ||
 		    get_prefs(P, it, p, path))
 			return -1;
@@ -373,7 +375,7 @@ static void add_local(struct strbuf *sb, int64_t t, int64_t tz)
 	int64_t mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1;
 	int64_t mo = mp < 10 ? mp + 3 : mp - 9;
 	strbuf_addf(sb, "%02" PRId64 "-%02" PRId64 " %02" PRId64 ":%02" PRId64, mo, d, min / 60,
-		    min % 60);
+	            min % 60);
 }
 
 static void add_hours(struct strbuf *sb, int64_t minutes)
@@ -382,11 +384,11 @@ static void add_hours(struct strbuf *sb, int64_t minutes)
 }
 
 static void print_text(struct strbuf *sb, const struct roster_input *in,
-		       const struct roster_result *r, bool explain)
+                       const struct roster_result *r, bool explain)
 {
 	int64_t tz = in->rules.tz_offset;
-	strbuf_addf(sb, "# roster: %zu slots, %zu volunteers, method %s%s\n", in->n_slot,
-		    in->n_vol, r->method, r->optimal ? " (proven optimal)" : "");
+	strbuf_addf(sb, "# roster: %zu slots, %zu volunteers, method %s%s\n", in->n_slot, in->n_vol,
+	            r->method, r->optimal ? " (proven optimal)" : "");
 	for (size_t i = 0; i < in->n_slot; i++) {
 		const struct roster_slot *s = &in->slot[i];
 		strbuf_addf(sb, "shift %" PRId64 " seat %" PRId64 "\t", s->shift, s->seat);
@@ -411,7 +413,7 @@ static void print_text(struct strbuf *sb, const struct roster_input *in,
 			strbuf_addch(sb, '\n');
 		}
 	strbuf_addf(sb, "filled %zu of %zu, unfilled %zu, hours max ", r->filled, in->n_slot,
-		    r->unfilled);
+	            r->unfilled);
 	add_hours(sb, r->max_minutes);
 	strbuf_addstr(sb, " min ");
 	add_hours(sb, r->min_minutes);
@@ -419,7 +421,7 @@ static void print_text(struct strbuf *sb, const struct roster_input *in,
 }
 
 static void print_json(struct strbuf *out, const struct roster_input *in,
-		       const struct roster_result *r)
+                       const struct roster_result *r)
 {
 	struct jsonw w = JSONW_INIT;
 	struct strbuf why = STRBUF_INIT;
@@ -508,7 +510,8 @@ int roster_cli_main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--json"))
 			as_json = true;
 		else if (argv[i][0] == '-' || path) {
-			fprintf(stderr, "linli roster: unexpected argument %s\n\n%s", argv[i], usage);
+			fprintf(stderr, "linli roster: unexpected argument %s\n\n%s", argv[i],
+			        usage);
 			return 2;
 		} else
 			path = argv[i];
@@ -543,7 +546,7 @@ int roster_cli_main(int argc, char **argv)
 	goto out;
 fail:
 	fprintf(stderr, "linli roster: %s: %s%s%s%s\n", path, e.message,
-		e.field[0] ? " (field " : "", e.field, e.field[0] ? ")" : "");
+	        e.field[0] ? " (field " : "", e.field, e.field[0] ? ")" : "");
 out:
 	json_decref(root);
 	strbuf_release(&file);

@@ -55,8 +55,8 @@ static int64_t bonus_of(const struct roster_input *in, const int32_t *asg)
 		if (sl->team && sl->team == p->team)
 			b += ROSTER_TEAM_BONUS;
 		int64_t m = ((sl->start + in->rules.tz_offset - ROSTER_MONDAY) % ROSTER_WEEK +
-			     ROSTER_WEEK) %
-			    ROSTER_WEEK;
+		             ROSTER_WEEK) %
+		            ROSTER_WEEK;
 		for (size_t k = 0; k < p->n_prefs; k++) {
 			const struct roster_pref *f = &p->prefs[k];
 			if ((!f->post || f->post == sl->post) &&
@@ -119,7 +119,7 @@ static void check_result(const struct roster_input *in, const struct roster_resu
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct bytes b = { data, size };
+	struct bytes b = {data, size};
 	struct roster_volunteer vol[4];
 	struct roster_slot slot[5];
 	struct roster_interval iv[4][3];
@@ -142,18 +142,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int64_t len = (1 + take(&b) % 24) * 30;
 		if (kind == 1) {
 			int64_t m = st % ROSTER_WEEK, e = m + len;
-			iv[v][0] = (struct roster_interval){ m, e < ROSTER_WEEK ? e : ROSTER_WEEK };
+			iv[v][0] = (struct roster_interval){m, e < ROSTER_WEEK ? e : ROSTER_WEEK};
 			p->weekly = iv[v];
 			p->n_weekly = 1;
 		} else if (kind == 2) {
-			iv[v][0] = (struct roster_interval){ MON + st, MON + st + len };
-			iv[v][1] = (struct roster_interval){ MON + st + len, MON + st + 2 * len };
+			iv[v][0] = (struct roster_interval){MON + st, MON + st + len};
+			iv[v][1] = (struct roster_interval){MON + st + len, MON + st + 2 * len};
 			p->available = iv[v];
 			p->n_available = 2;
 		}
 		if (take(&b) % 3 == 0) {
 			int64_t bs = MON + (int64_t)(take(&b) % 96) * 30;
-			iv[v][2] = (struct roster_interval){ bs, bs + 60 };
+			iv[v][2] = (struct roster_interval){bs, bs + 60};
 			p->busy = &iv[v][2];
 			p->n_busy = 1;
 		}
@@ -164,7 +164,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			int32_t from = (int32_t)(take(&b) % 7) * DAY;
 			int64_t post = take(&b) % 3;
 			int32_t weight = (int32_t)(take(&b) % 41) - 20;
-			pref[v] = (struct roster_pref){ post, from, from + DAY, weight };
+			pref[v] = (struct roster_pref){post, from, from + DAY, weight};
 			p->prefs = &pref[v];
 			p->n_prefs = 1;
 		}
@@ -177,7 +177,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint64_t skills = take(&b) & 7;
 		skills &= take(&b);
 		int64_t team = take(&b) % 3;
-		slot[s] = (struct roster_slot){ (int64_t)s, 1, st, st + len, post, skills, team };
+		slot[s] = (struct roster_slot){(int64_t)s, 1, st, st + len, post, skills, team};
 	}
 	in.vol = vol;
 	in.n_vol = nv;
@@ -197,7 +197,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!r.optimal || r.filled < g.filled)
 		abort();
 	int32_t asg[5];
-	struct best best = { 0, INT64_MAX, INT64_MIN };
+	struct best best = {0, INT64_MAX, INT64_MIN};
 	brute(&in, asg, 0, &best);
 	if (best.filled != r.filled || best.spread != r.spread || best.bonus != r.bonus)
 		abort();

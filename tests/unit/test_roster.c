@@ -48,12 +48,12 @@ static int64_t below(uint64_t *s, int64_t n)
 
 static struct roster_rules rules(int64_t rest, int64_t max_week)
 {
-	return (struct roster_rules){ rest, max_week, 0, MON };
+	return (struct roster_rules){rest, max_week, 0, MON};
 }
 
 static struct roster_slot slot(int64_t shift, int64_t start, int64_t end, uint64_t skills)
 {
-	return (struct roster_slot){ shift, 1, start, end, 1, skills, 0 };
+	return (struct roster_slot){shift, 1, start, end, 1, skills, 0};
 }
 
 static struct roster_result solve(const struct roster_input *in, struct arena *a)
@@ -78,11 +78,11 @@ static void test_rest_boundary(void **state)
 {
 	(void)state;
 	struct arena a = ARENA_INIT;
-	struct roster_volunteer v[1] = { { .id = 1 } };
+	struct roster_volunteer v[1] = {{.id = 1}};
 	/* 08-10 and 12-14: a gap of 120 minutes. */
-	struct roster_slot s[2] = { slot(1, MON + 8 * H, MON + 10 * H, 0),
-				    slot(2, MON + 12 * H, MON + 14 * H, 0) };
-	struct roster_input in = { v, 1, s, 2, rules(120, 6000) };
+	struct roster_slot s[2] = {slot(1, MON + 8 * H, MON + 10 * H, 0),
+	                           slot(2, MON + 12 * H, MON + 14 * H, 0)};
+	struct roster_input in = {v, 1, s, 2, rules(120, 6000)};
 	struct roster_result r = solve(&in, &a);
 	assert_int_equal(r.filled, 2);
 	assert_true(r.optimal);
@@ -93,7 +93,7 @@ static void test_rest_boundary(void **state)
 	assert_int_equal(r.reason[1] == ROSTER_FILLED ? r.reason[0] : r.reason[1], ROSTER_REST);
 
 	/* roster_check refuses the two slots together at rest 121. */
-	int32_t both[2] = { 0, 0 };
+	int32_t both[2] = {0, 0};
 	struct err e = ERR_INIT;
 	assert_int_equal(roster_check(&in, both, &e), -1);
 	assert_string_equal(e.field, "slots[1]");
@@ -107,18 +107,18 @@ static void test_overlap_and_touching(void **state)
 {
 	(void)state;
 	struct arena a = ARENA_INIT;
-	struct roster_volunteer v[1] = { { .id = 1 } };
-	struct roster_slot s[3] = { slot(1, MON + 8 * H, MON + 10 * H, 0),
-				    slot(2, MON + 10 * H, MON + 12 * H, 0),
-				    slot(3, MON + 11 * H, MON + 13 * H, 0) };
-	struct roster_input in = { v, 1, s, 3, rules(0, 6000) };
+	struct roster_volunteer v[1] = {{.id = 1}};
+	struct roster_slot s[3] = {slot(1, MON + 8 * H, MON + 10 * H, 0),
+	                           slot(2, MON + 10 * H, MON + 12 * H, 0),
+	                           slot(3, MON + 11 * H, MON + 13 * H, 0)};
+	struct roster_input in = {v, 1, s, 3, rules(0, 6000)};
 	struct roster_result r = solve(&in, &a);
 	/* 08-10 and 10-12 touch (allowed); 11-13 overlaps 10-12. */
 	assert_int_equal(r.filled, 2);
 	assert_int_equal(r.assigned[2], -1);
 	assert_int_equal(r.reason[2], ROSTER_OVERLAP);
 	assert_int_equal(r.why[2].overlap, 1);
-	int32_t bad[3] = { -1, 0, 0 };
+	int32_t bad[3] = {-1, 0, 0};
 	struct err e = ERR_INIT;
 	assert_int_equal(roster_check(&in, bad, &e), -1);
 	arena_release(&a);
@@ -128,12 +128,12 @@ static void test_weekly_max_boundary(void **state)
 {
 	(void)state;
 	struct arena a = ARENA_INIT;
-	struct roster_volunteer v[1] = { { .id = 1, .prior_minutes = 60 } };
-	struct roster_slot s[3] = { slot(1, MON + 8 * H, MON + 10 * H, 0),
-				    slot(2, MON + DAY + 8 * H, MON + DAY + 10 * H, 0),
-				    /* next week: its own budget */
-				    slot(3, MON + 7 * DAY + 8 * H, MON + 7 * DAY + 10 * H, 0) };
-	struct roster_input in = { v, 1, s, 3, rules(0, 300) };
+	struct roster_volunteer v[1] = {{.id = 1, .prior_minutes = 60}};
+	struct roster_slot s[3] = {slot(1, MON + 8 * H, MON + 10 * H, 0),
+	                           slot(2, MON + DAY + 8 * H, MON + DAY + 10 * H, 0),
+	                           /* next week: its own budget */
+	                           slot(3, MON + 7 * DAY + 8 * H, MON + 7 * DAY + 10 * H, 0)};
+	struct roster_input in = {v, 1, s, 3, rules(0, 300)};
 	/* 60 prior + 120 + 120 = 300: exactly the maximum. */
 	struct roster_result r = solve(&in, &a);
 	assert_int_equal(r.filled, 3);
@@ -161,15 +161,14 @@ static void test_availability(void **state)
 	(void)state;
 	struct arena a = ARENA_INIT;
 	/* Absolute Monday 08:00-09:00 and weekly Monday 09:00-10:00 touch. */
-	struct roster_interval abs_iv[1] = { { MON + 8 * H, MON + 9 * H } };
-	struct roster_interval wk[1] = { { 9 * H, 10 * H } };
+	struct roster_interval abs_iv[1] = {{MON + 8 * H, MON + 9 * H}};
+	struct roster_interval wk[1] = {{9 * H, 10 * H}};
 	struct roster_volunteer v[1] = {
-		{ .id = 7, .available = abs_iv, .n_available = 1, .weekly = wk, .n_weekly = 1 }
-	};
-	struct roster_slot s[3] = { slot(1, MON + 8 * H, MON + 10 * H, 0),
-				    slot(2, MON + 7 * DAY + 9 * H, MON + 7 * DAY + 10 * H, 0),
-				    slot(3, MON + 7 * DAY + 8 * H, MON + 7 * DAY + 10 * H, 0) };
-	struct roster_input in = { v, 1, s, 3, rules(0, 6000) };
+	    {.id = 7, .available = abs_iv, .n_available = 1, .weekly = wk, .n_weekly = 1}};
+	struct roster_slot s[3] = {slot(1, MON + 8 * H, MON + 10 * H, 0),
+	                           slot(2, MON + 7 * DAY + 9 * H, MON + 7 * DAY + 10 * H, 0),
+	                           slot(3, MON + 7 * DAY + 8 * H, MON + 7 * DAY + 10 * H, 0)};
+	struct roster_input in = {v, 1, s, 3, rules(0, 6000)};
 	struct roster_result r = solve(&in, &a);
 	assert_int_equal(r.assigned[0], 0);
 	assert_int_equal(r.assigned[1], 0);
@@ -179,7 +178,7 @@ static void test_availability(void **state)
 	/* The weekly hours are local: at UTC+8 Monday 09:00 local is Monday
 	 * 01:00 UTC. */
 	in.rules.tz_offset = 480;
-	struct roster_slot t[1] = { slot(1, MON + 1 * H, MON + 2 * H, 0) };
+	struct roster_slot t[1] = {slot(1, MON + 1 * H, MON + 2 * H, 0)};
 	in.slot = t;
 	in.n_slot = 1;
 	v[0].n_available = 0;
@@ -190,11 +189,11 @@ static void test_availability(void **state)
 	assert_int_equal(r.assigned[0], -1);
 
 	/* A commitment blocks its time and the rest around it. */
-	struct roster_interval busy[1] = { { MON + 11 * H, MON + 12 * H } };
-	struct roster_volunteer w[1] = { { .id = 1, .busy = busy, .n_busy = 1 } };
-	struct roster_slot u[2] = { slot(1, MON + 9 * H, MON + 10 * H, 0),
-				    slot(2, MON + 12 * H, MON + 13 * H, 0) };
-	struct roster_input in2 = { w, 1, u, 2, rules(60, 6000) };
+	struct roster_interval busy[1] = {{MON + 11 * H, MON + 12 * H}};
+	struct roster_volunteer w[1] = {{.id = 1, .busy = busy, .n_busy = 1}};
+	struct roster_slot u[2] = {slot(1, MON + 9 * H, MON + 10 * H, 0),
+	                           slot(2, MON + 12 * H, MON + 13 * H, 0)};
+	struct roster_input in2 = {w, 1, u, 2, rules(60, 6000)};
 	r = solve(&in2, &a);
 	assert_int_equal(r.assigned[0], 0);
 	assert_int_equal(r.assigned[1], -1);
@@ -206,13 +205,13 @@ static void test_week_boundary_tz(void **state)
 {
 	(void)state;
 	struct arena a = ARENA_INIT;
-	struct roster_volunteer v[1] = { { .id = 1 } };
+	struct roster_volunteer v[1] = {{.id = 1}};
 	/* Sunday 15:00-17:00 UTC is Sunday 23:00 - Monday 01:00 at UTC+8: it
 	 * belongs to the week it starts in. */
 	int64_t sun = MON + 7 * DAY - DAY;
-	struct roster_slot s[2] = { slot(1, sun + 15 * H, sun + 17 * H, 0),
-				    slot(2, sun + 17 * H, sun + 19 * H, 0) };
-	struct roster_input in = { v, 1, s, 2, rules(0, 120) };
+	struct roster_slot s[2] = {slot(1, sun + 15 * H, sun + 17 * H, 0),
+	                           slot(2, sun + 17 * H, sun + 19 * H, 0)};
+	struct roster_input in = {v, 1, s, 2, rules(0, 120)};
 	in.rules.tz_offset = 480;
 	struct roster_result r = solve(&in, &a);
 	assert_int_equal(r.filled, 2); /* 23:00 and 01:00 local: two weeks */
@@ -226,16 +225,16 @@ static void test_reasons(void **state)
 {
 	(void)state;
 	struct arena a = ARENA_INIT;
-	struct roster_interval wk[1] = { { 0, 12 * H } }; /* Monday mornings */
-	struct roster_volunteer v[2] = { { .id = 1, .skills = 1, .weekly = wk, .n_weekly = 1 },
-					 { .id = 2, .skills = 3 } };
+	struct roster_interval wk[1] = {{0, 12 * H}}; /* Monday mornings */
+	struct roster_volunteer v[2] = {{.id = 1, .skills = 1, .weekly = wk, .n_weekly = 1},
+	                                {.id = 2, .skills = 3}};
 	struct roster_slot s[4] = {
-		slot(1, MON + 8 * H, MON + 9 * H, 4),         /* nobody has skill 2 */
-		slot(2, MON + 13 * H, MON + 14 * H, 2),       /* volunteer 2 */
-		slot(3, MON + 13 * H + 30, MON + 15 * H, 2),  /* overlaps it */
-		slot(4, MON + DAY + 13 * H, MON + DAY + 14 * H, 1),
+	    slot(1, MON + 8 * H, MON + 9 * H, 4),        /* nobody has skill 2 */
+	    slot(2, MON + 13 * H, MON + 14 * H, 2),      /* volunteer 2 */
+	    slot(3, MON + 13 * H + 30, MON + 15 * H, 2), /* overlaps it */
+	    slot(4, MON + DAY + 13 * H, MON + DAY + 14 * H, 1),
 	};
-	struct roster_input in = { v, 2, s, 4, rules(0, 6000) };
+	struct roster_input in = {v, 2, s, 4, rules(0, 6000)};
 	struct roster_result r = solve(&in, &a);
 	assert_int_equal(r.reason[0], ROSTER_NO_SKILL);
 	assert_int_equal(r.assigned[1], 1);
@@ -253,7 +252,7 @@ static void test_reasons(void **state)
 
 	/* Volunteer 1 only: Tuesday afternoon is outside the mornings. */
 	in.n_vol = 1;
-	struct roster_slot t[1] = { slot(1, MON + DAY + 13 * H, MON + DAY + 14 * H, 1) };
+	struct roster_slot t[1] = {slot(1, MON + DAY + 13 * H, MON + DAY + 14 * H, 1)};
 	in.slot = t;
 	in.n_slot = 1;
 	r = solve(&in, &a);
@@ -268,10 +267,10 @@ static void test_reasons(void **state)
 static void test_validate(void **state)
 {
 	(void)state;
-	struct roster_interval bad_wk[1] = { { 600, 10081 } };
-	struct roster_volunteer v[2] = { { .id = 1 }, { .id = 2 } };
-	struct roster_slot s[2] = { slot(1, MON, MON + 60, 0), slot(2, MON, MON + 60, 0) };
-	struct roster_input in = { v, 2, s, 2, rules(0, 600) };
+	struct roster_interval bad_wk[1] = {{600, 10081}};
+	struct roster_volunteer v[2] = {{.id = 1}, {.id = 2}};
+	struct roster_slot s[2] = {slot(1, MON, MON + 60, 0), slot(2, MON, MON + 60, 0)};
+	struct roster_input in = {v, 2, s, 2, rules(0, 600)};
 	struct err e = ERR_INIT;
 	assert_int_equal(roster_validate(&in, &e), 0);
 
@@ -327,7 +326,7 @@ static void test_validate(void **state)
 static void test_skills(void **state)
 {
 	(void)state;
-	struct roster_skills set = { .n = 0 };
+	struct roster_skills set = {.n = 0};
 	struct err e = ERR_INIT;
 	uint64_t post = 0, vol = 0;
 	assert_int_equal(roster_skills_add(&set, &post, "gate, first_aid", 15, "skills", &e), 0);
@@ -346,7 +345,8 @@ static void test_skills(void **state)
 	for (int i = set.n; i < 64; i++) {
 		snprintf(code, sizeof(code), "s%d", i);
 		e = (struct err)ERR_INIT;
-		assert_int_equal(roster_skills_add(&set, &vol, code, strlen(code), "skills", &e), 0);
+		assert_int_equal(roster_skills_add(&set, &vol, code, strlen(code), "skills", &e),
+		                 0);
 	}
 	assert_int_equal(vol >> 63, 1);
 	e = (struct err)ERR_INIT;
@@ -357,8 +357,8 @@ static void test_skills(void **state)
 static void test_gini(void **state)
 {
 	(void)state;
-	int64_t even[4] = { 5, 5, 5, 5 }, one[4] = { 0, 0, 0, 8 }, zero[3] = { 0, 0, 0 };
-	int64_t two[2] = { 1, 3 };
+	int64_t even[4] = {5, 5, 5, 5}, one[4] = {0, 0, 0, 8}, zero[3] = {0, 0, 0};
+	int64_t two[2] = {1, 3};
 	assert_int_equal(roster_gini_milli(even, 4), 0);
 	assert_int_equal(roster_gini_milli(one, 4), 750); /* (n-1)/n */
 	assert_int_equal(roster_gini_milli(zero, 3), 0);
@@ -371,12 +371,12 @@ static void test_spread_and_preferences(void **state)
 	(void)state;
 	struct arena a = ARENA_INIT;
 	/* Four slots, two volunteers: the even split (2 + 2) wins. */
-	struct roster_pref likes[1] = { { 0, 0, 0, 10 } };
-	struct roster_volunteer v[2] = { { .id = 1, .prefs = likes, .n_prefs = 1 }, { .id = 2 } };
+	struct roster_pref likes[1] = {{0, 0, 0, 10}};
+	struct roster_volunteer v[2] = {{.id = 1, .prefs = likes, .n_prefs = 1}, {.id = 2}};
 	struct roster_slot s[4];
 	for (int i = 0; i < 4; i++)
 		s[i] = slot(i + 1, MON + i * DAY + 8 * H, MON + i * DAY + 10 * H, 0);
-	struct roster_input in = { v, 2, s, 4, rules(0, 6000) };
+	struct roster_input in = {v, 2, s, 4, rules(0, 6000)};
 	struct roster_result r = solve(&in, &a);
 	assert_int_equal(r.filled, 4);
 	assert_int_equal(r.minutes[0], 240);
@@ -391,8 +391,8 @@ static void test_spread_and_preferences(void **state)
 	assert_int_equal(r.gini_milli, 0);
 	/* The coordinator takes two slots off volunteer 1: the summary of
 	 * the adjusted roster says who could still take them. */
-	struct roster_result m = { 0 };
-	int32_t adjusted[4] = { 0, 0, -1, -1 };
+	struct roster_result m = {0};
+	int32_t adjusted[4] = {0, 0, -1, -1};
 	assert_int_equal(roster_check(&in, adjusted, &e), 0);
 	m.assigned = adjusted;
 	roster_summarise(&m, &in, &a);
@@ -404,9 +404,9 @@ static void test_spread_and_preferences(void **state)
 	assert_string_equal(m.method, "manual");
 	assert_int_equal(m.gini_milli, 500);
 	/* A team hint breaks the tie between equals. */
-	struct roster_volunteer t[2] = { { .id = 1 }, { .id = 2, .team = 9 } };
-	struct roster_slot one[1] = { { 1, 1, MON, MON + 60, 1, 0, 9 } };
-	struct roster_input in2 = { t, 2, one, 1, rules(0, 6000) };
+	struct roster_volunteer t[2] = {{.id = 1}, {.id = 2, .team = 9}};
+	struct roster_slot one[1] = {{1, 1, MON, MON + 60, 1, 0, 9}};
+	struct roster_input in2 = {t, 2, one, 1, rules(0, 6000)};
 	r = solve(&in2, &a);
 	assert_int_equal(r.assigned[0], 1);
 	assert_int_equal(r.bonus, ROSTER_TEAM_BONUS);
@@ -440,7 +440,8 @@ static void generate(struct gen *g, uint64_t *rng, size_t nv, size_t ns, int64_t
 			for (int k = 0; k < 2; k++) {
 				int64_t st = below(rng, 7) * DAY + below(rng, 16) * H;
 				int64_t en = st + (4 + below(rng, 10)) * H;
-				iv[n++] = (struct roster_interval){ st, en < ROSTER_WEEK ? en : ROSTER_WEEK };
+				iv[n++] = (struct roster_interval){
+				    st, en < ROSTER_WEEK ? en : ROSTER_WEEK};
 			}
 			p->weekly = iv;
 			p->n_weekly = n;
@@ -449,14 +450,15 @@ static void generate(struct gen *g, uint64_t *rng, size_t nv, size_t ns, int64_t
 			size_t k0 = n;
 			for (int k = 0; k < 2; k++) {
 				int64_t st = MON + below(rng, days) * DAY + below(rng, 16) * H;
-				iv[n++] = (struct roster_interval){ st, st + (3 + below(rng, 20)) * H };
+				iv[n++] =
+				    (struct roster_interval){st, st + (3 + below(rng, 20)) * H};
 			}
 			p->available = iv + k0;
 			p->n_available = n - k0;
 		}
 		if (below(rng, 3) == 0) {
 			int64_t st = MON + below(rng, days) * DAY + below(rng, 20) * H;
-			iv[n] = (struct roster_interval){ st, st + (1 + below(rng, 3)) * H };
+			iv[n] = (struct roster_interval){st, st + (1 + below(rng, 3)) * H};
 			p->busy = iv + n;
 			p->n_busy = 1;
 			n++;
@@ -465,25 +467,28 @@ static void generate(struct gen *g, uint64_t *rng, size_t nv, size_t ns, int64_t
 		p->prior_minutes = below(rng, 4) ? 0 : below(rng, 4) * 30;
 		p->team = below(rng, 3);
 		if (below(rng, 2)) {
-			g->pref[v][0] = (struct roster_pref){ below(rng, 3), 0, 0,
-							      (int32_t)below(rng, 21) - 10 };
+			g->pref[v][0] =
+			    (struct roster_pref){below(rng, 3), 0, 0, (int32_t)below(rng, 21) - 10};
 			int32_t f = (int32_t)below(rng, 7) * DAY;
-			g->pref[v][1] = (struct roster_pref){ 0, f, f + DAY,
-							      (int32_t)below(rng, 21) - 10 };
+			g->pref[v][1] =
+			    (struct roster_pref){0, f, f + DAY, (int32_t)below(rng, 21) - 10};
 			p->prefs = g->pref[v];
 			p->n_prefs = 2;
 		}
 	}
 	for (size_t i = 0; i < ns; i++) {
-		int64_t st = MON + below(rng, days) * DAY + (6 + below(rng, 14)) * H +
-			     30 * below(rng, 2);
-		g->slot[i] = (struct roster_slot){ (int64_t)i / 2 + 100, (int64_t)i % 2, st,
-						   st + (1 + below(rng, 4)) * H, 1 + below(rng, 2),
-						   (uint64_t)below(rng, 4) & (uint64_t)below(rng, 8),
-						   below(rng, 3) };
+		int64_t st =
+		    MON + below(rng, days) * DAY + (6 + below(rng, 14)) * H + 30 * below(rng, 2);
+		g->slot[i] = (struct roster_slot){(int64_t)i / 2 + 100,
+		                                  (int64_t)i % 2,
+		                                  st,
+		                                  st + (1 + below(rng, 4)) * H,
+		                                  1 + below(rng, 2),
+		                                  (uint64_t)below(rng, 4) & (uint64_t)below(rng, 8),
+		                                  below(rng, 3)};
 	}
-	g->in = (struct roster_input){ g->vol, nv, g->slot, ns,
-				       { below(rng, 3) * 60, (4 + below(rng, 12)) * H, 480, MON } };
+	g->in = (struct roster_input){
+	    g->vol, nv, g->slot, ns, {below(rng, 3) * 60, (4 + below(rng, 12)) * H, 480, MON}};
 }
 
 /* Objective 3, written again from the definition in roster.h. */
@@ -498,8 +503,8 @@ static int64_t bonus_ref(const struct roster_input *in, const int32_t *asg)
 		if (sl->team && sl->team == p->team)
 			b += ROSTER_TEAM_BONUS;
 		int64_t m = ((sl->start + in->rules.tz_offset - ROSTER_MONDAY) % ROSTER_WEEK +
-			     ROSTER_WEEK) %
-			    ROSTER_WEEK;
+		             ROSTER_WEEK) %
+		            ROSTER_WEEK;
 		for (size_t k = 0; k < p->n_prefs; k++) {
 			const struct roster_pref *f = &p->prefs[k];
 			if ((!f->post || f->post == sl->post) &&
@@ -561,7 +566,7 @@ static void test_brute_force(void **state)
 		size_t nv = 1 + (size_t)below(&rng, 5), ns = 1 + (size_t)below(&rng, 6);
 		generate(&g, &rng, nv, ns, 2);
 		int32_t asg[8];
-		struct best b = { 0, INT64_MAX, INT64_MIN, 0 };
+		struct best b = {0, INT64_MAX, INT64_MIN, 0};
 		brute(&g.in, asg, 0, &b);
 		assert_true(b.feasible >= 1); /* nobody at all is always feasible */
 
@@ -589,9 +594,10 @@ static void test_brute_force(void **state)
 			heuristic_optimal++;
 		arena_release(&a);
 	}
-	print_message("      %zu random small instances (%zu with unfilled slots): exact = brute force "
-		      "on all; heuristic alone optimal in filled on %zu, in filled and spread on %zu\n",
-		      runs, partial, heuristic_filled, heuristic_optimal);
+	print_message(
+	    "      %zu random small instances (%zu with unfilled slots): exact = brute force "
+	    "on all; heuristic alone optimal in filled on %zu, in filled and spread on %zu\n",
+	    runs, partial, heuristic_filled, heuristic_optimal);
 	assert_true(partial > runs / 10); /* the instances are not trivially easy */
 }
 
@@ -650,10 +656,10 @@ static void test_large_random(void **state)
 		assert_true(r.filled >= gr.filled);
 		assert_true(r.filled < 1500); /* some are unfilled: reasons were tested */
 		print_message("      300 x 1500: solver %zu unfilled, max %lld min %lld gini %d; "
-			      "greedy %zu unfilled, max %lld min %lld gini %d\n",
-			      r.unfilled, (long long)r.max_minutes, (long long)r.min_minutes,
-			      r.gini_milli, gr.unfilled, (long long)gr.max_minutes,
-			      (long long)gr.min_minutes, gr.gini_milli);
+		              "greedy %zu unfilled, max %lld min %lld gini %d\n",
+		              r.unfilled, (long long)r.max_minutes, (long long)r.min_minutes,
+		              r.gini_milli, gr.unfilled, (long long)gr.max_minutes,
+		              (long long)gr.min_minutes, gr.gini_milli);
 		arena_release(&a);
 	}
 }
@@ -661,19 +667,19 @@ static void test_large_random(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rest_boundary),
-		cmocka_unit_test(test_overlap_and_touching),
-		cmocka_unit_test(test_weekly_max_boundary),
-		cmocka_unit_test(test_availability),
-		cmocka_unit_test(test_week_boundary_tz),
-		cmocka_unit_test(test_reasons),
-		cmocka_unit_test(test_validate),
-		cmocka_unit_test(test_skills),
-		cmocka_unit_test(test_gini),
-		cmocka_unit_test(test_spread_and_preferences),
-		cmocka_unit_test(test_brute_force),
-		cmocka_unit_test(test_exact_budget),
-		cmocka_unit_test(test_large_random),
+	    cmocka_unit_test(test_rest_boundary),
+	    cmocka_unit_test(test_overlap_and_touching),
+	    cmocka_unit_test(test_weekly_max_boundary),
+	    cmocka_unit_test(test_availability),
+	    cmocka_unit_test(test_week_boundary_tz),
+	    cmocka_unit_test(test_reasons),
+	    cmocka_unit_test(test_validate),
+	    cmocka_unit_test(test_skills),
+	    cmocka_unit_test(test_gini),
+	    cmocka_unit_test(test_spread_and_preferences),
+	    cmocka_unit_test(test_brute_force),
+	    cmocka_unit_test(test_exact_budget),
+	    cmocka_unit_test(test_large_random),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
