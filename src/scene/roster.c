@@ -1038,7 +1038,9 @@ static void run_balance(struct st *S, int passes)
 				continue;
 			size_t v = (size_t)S->asg[s];
 			int64_t d = dur(S, s), lv = S->v[v].load;
-			int64_t gain = d * (2 * lv - d) * SCALE + bonus_of(S, v, s);
+			/* What taking s off v saves: spread d(2lv - d), minus the
+			 * bonus v had for it (the cost is spread * SCALE - bonus). */
+			int64_t gain = d * (2 * lv - d) * SCALE - bonus_of(S, v, s);
 			int32_t best = -1;
 			int64_t bd = 0;
 			for (size_t c = S->cand_off[s]; c < S->cand_off[s + 1]; c++) {

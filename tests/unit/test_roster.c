@@ -403,6 +403,17 @@ static void test_spread_and_preferences(void **state)
 	assert_int_equal(m.why[2].free, 2);
 	assert_string_equal(m.method, "manual");
 	assert_int_equal(m.gini_milli, 500);
+	/* With the spread equal either way, the heuristic alone (no exact
+	 * search) honours the preference that greedy (first by id) misses. */
+	struct roster_pref likes1[1] = { { 1, 0, 0, 10 } };
+	struct roster_volunteer pv[2] = { { .id = 2, .prefs = likes1, .n_prefs = 1 }, { .id = 1 } };
+	struct roster_slot ps[1] = { slot(1, MON + 8 * H, MON + 9 * H, 0) };
+	struct roster_input pin = { pv, 2, ps, 1, rules(0, 6000) };
+	struct roster_result h;
+	assert_int_equal(roster_solve_budget(&h, &pin, 0, &a, &e), 0);
+	assert_int_equal(h.assigned[0], 0);
+	assert_int_equal(h.bonus, 10);
+	assert_string_equal(h.method, "flow");
 	/* A team hint breaks the tie between equals. */
 	struct roster_volunteer t[2] = {{.id = 1}, {.id = 2, .team = 9}};
 	struct roster_slot one[1] = {{1, 1, MON, MON + 60, 1, 0, 9}};
