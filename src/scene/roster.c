@@ -1299,12 +1299,11 @@ int roster_solve_budget(struct roster_result *out, const struct roster_input *in
 		for (size_t v = 0; v < S.nv; v++)
 			B.spread += S.v[v].load * S.v[v].load;
 		bnb_visit(&B, 0);
-		if (!B.aborted) {
-			optimal = true;
-			if (better(B.best, bo))
-				method = "exact";
-			bo = B.best;
-		}
+		/* An aborted search may still have found something better. */
+		if (better(B.best, bo))
+			method = "search";
+		optimal = !B.aborted;
+		bo = B.best;
 	}
 	load_asg(&S, best);
 	summarise_state(out, &S, a);

@@ -148,7 +148,10 @@ struct roster_result {
 	int64_t bonus;                    /* objective 3 */
 	int gini_milli;                   /* Gini of assigned minutes, x1000 */
 	bool optimal;                     /* proven optimal (exact search) */
-	const char *method;               /* "exact", "flow", "greedy" (static) */
+	const char *method;               /* static: "exact" (proven optimal),
+	                                     "search" (improved by an unfinished
+	                                     exact search), "flow", "greedy",
+	                                     "manual" (roster_summarise) */
 };
 
 /*
