@@ -23,6 +23,7 @@
 #include "voice/opinion_cli.h"
 #include "voice/pb_cli.h"
 #include "voice/tally_cli.h"
+#include "scene/roster_cli.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -67,6 +68,7 @@ static const char usage_main[] =
 	"  import residents FILE --community ID [--dry-run] [--map ...]  residents from CSV\n"
 	"  export residents --community ID --format csv|xlsx -o FILE [--unmasked]\n"
 	"  tally --rule RULE FILE.csv             exact tally of paper ballots (owners' vote)\n"
+	"  roster solve FILE.json [--greedy] [--explain]  fill shifts with volunteers (排班)\n"
 	"  retention run [--dry-run]              delete or anonymise what outlived its retention (PIPL)\n"
 	"  key rotate|reseal|status|retire ID     rotate the key of sealed fields, re-seal, retire\n"
 	"\n"
@@ -822,6 +824,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "tally"))
 		return tally_cli_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "roster"))
+		return roster_cli_main(argc - 1, argv + 1);
 	const char *help = !strcmp(cmd, "serve")                              ? usage_serve
 			   : !strcmp(cmd, "init")                             ? usage_init
 			   : !strcmp(cmd, "user")                             ? usage_user
