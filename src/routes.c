@@ -4,6 +4,7 @@
  */
 #include "routes.h"
 #include "scene/scene.h"
+#include "scene/volunteer.h"
 
 #include "auth/auth_http.h"
 #include "registry/structure_http.h"
@@ -38,6 +39,7 @@ const struct route_table *const all_route_tables[] = {
 	&resident_io_routes,
 	&survey_routes,
 	&privacy_routes,
+	&volunteer_routes,
 };
 const size_t all_route_tables_n = sizeof(all_route_tables) / sizeof(all_route_tables[0]);
 
@@ -80,6 +82,7 @@ const struct migration *all_migrations(size_t *n)
 			{ survey_migrations, survey_migrations_n },
 			{ privacy_migrations, privacy_migrations_n },
 			{ resident_index_migrations, resident_index_migrations_n },
+			{ volunteer_migrations, volunteer_migrations_n },
 		};
 		for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
 			nall += parts[i].n;
