@@ -113,17 +113,20 @@ static int64_t floordiv(int64_t a, int64_t b)
 	return a / b - (a % b != 0 && (a < 0) != (b < 0));
 }
 
-/* Parses YYYY-MM-DD (a real date, 1900-2199) into days; -1 when not. */
+#define NOT_A_DATE INT64_MIN
+
+/* Parses YYYY-MM-DD (a real date, 1900-2199) into days since 1970-01-01
+ * (negative before it); NOT_A_DATE when not a date. */
 static int64_t date_days(const char *s)
 {
 	int y, m, d, cy, cm, cd;
 	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
 	    strspn(s, "0123456789-") != 10 || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
 	    y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1 || d > 31)
-		return -1;
+		return NOT_A_DATE;
 	int64_t z = days_from_civil(y, m, d);
 	civil_from_days(z, &cy, &cm, &cd);
-	return cy == y && cm == m && cd == d ? z : -1;
+	return cy == y && cm == m && cd == d ? z : NOT_A_DATE;
 }
 
 void vol_local_date(char out[11], int64_t t)
@@ -156,7 +159,7 @@ int vol_local_weekday(int64_t t, int *minute)
 int64_t vol_date_start(const char *date)
 {
 	int64_t z = date_days(date);
-	return z < 0 ? -1 : z * 86400 - VOL_TZ_OFFSET;
+	return z == NOT_A_DATE ? -1 : z * 86400 - VOL_TZ_OFFSET;
 }
 
 int vol_age(const char *birth_date, const char *today)
@@ -235,7 +238,7 @@ static int ranges_each(const char *text, bool exceptions, const char *field,
 					goto bad_exception;
 				memcpy(it.date, item, 10);
 				it.date[10] = '\0';
-				if (date_days(it.date) < 0 ||
+				if (date_days(it.date) == NOT_A_DATE ||
 				    sscanf(item + 11, "%15s%n", kind, &used) != 1)
 					goto bad_exception;
 				if (!strcmp(kind, "available"))
@@ -530,7 +533,7 @@ static bool skills_ok(const char *s)
 
 static bool past_date(const char *s, const char *today)
 {
-	return date_days(s) >= 0 && strcmp(s, today) <= 0;
+	return date_days(s) != NOT_A_DATE && strcmp(s, today) <= 0;
 }
 
 /* Checks the merged row (r, with plain phone and id_number) in full. */
@@ -579,7 +582,7 @@ static int row_check(struct store *db, struct vol_row *r, int64_t community_id, 
 			       "skills are codes (a-z 0-9 _ -) separated by commas");
 	if (strcmp(r->status, "active") && strcmp(r->status, "paused") && strcmp(r->status, "left"))
 		return err_set(e, ERR_INVALID, "status", "status must be active, paused or left");
-	if (*r->insured_until && date_days(r->insured_until) < 0)
+	if (*r->insured_until && date_days(r->insured_until) == NOT_A_DATE)
 		return err_set(e, ERR_INVALID, "insured_until", "insured_until must be a date");
 	if (!past_date(r->c_date, today))
 		return err_set(e, ERR_INVALID, "consent_date",
@@ -608,7 +611,7 @@ static int row_check(struct store *db, struct vol_row *r, int64_t community_id, 
 				       "is required under 18");
 	}
 	if (!text_ok(r->g_name, VOL_NAME_MAX, false) || !text_ok(r->g_relation, 20, false) ||
-	    (*r->g_date && date_days(r->g_date) < 0) || !text_ok(r->g_evidence, VOL_TEXT_MAX, false))
+	    (*r->g_date && date_days(r->g_date) == NOT_A_DATE) || !text_ok(r->g_evidence, VOL_TEXT_MAX, false))
 		return err_set(e, ERR_INVALID, "guardian_name", "guardian fields are too long");
 	if (vol_ranges_check(r->availability, false, "availability", NULL, e) < 0 ||
 	    vol_ranges_check(r->exceptions, true, "exceptions", NULL, e) < 0)

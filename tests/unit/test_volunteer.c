@@ -130,6 +130,10 @@ static void test_registration(void **state)
 	assert_int_equal(json_integer_value(json_object_get(o, "age")), 36);
 	assert_true(json_is_false(json_object_get(o, "young")));
 	json_decref(o);
+	/* born before 1970 (negative days since the epoch): a past date too */
+	adult.name = "钱七";
+	adult.birth_date = "1950-03-01";
+	assert_true(add(&adult, &e) > 0);
 
 	/* availability: Monday 08:00-12:00 local; the 9th is blocked, the 10th
 	 * (a Tuesday) opened 14:00-18:00 */
