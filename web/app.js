@@ -43,6 +43,10 @@ import { surveyView } from './views/survey.js';
 import { privacyIndexView, privacySettingsView, privacyResidentView } from './views/privacy.js';
 import { residentsIndexView, residentsView } from './views/residents.js';
 import { residentView } from './views/resident.js';
+import { volunteersIndexView, volunteersView } from './views/volunteers.js';
+import { volunteerView, certificateView } from './views/volunteer.js';
+import { myShiftsIndexView, myShiftsView, checkinView } from './views/myshifts.js';
+import { rosterIndexView, rosterView, shiftView, postQrView } from './views/roster.js';
 
 const PILLARS = [
   {
@@ -126,6 +130,25 @@ const PILLARS = [
       active: (path) => path === '/surveys' || /^\/communities\/\d+\/surveys(\/|$)/.test(path),
     }],
   },
+  {
+    /* New scenes: volunteers, their shifts and rosters (views/volunteers.js,
+       volunteer.js, myshifts.js, roster.js). */
+    key: 'pillar.scenes',
+    modules: [{
+      key: 'nav.volunteers', href: '#/volunteers', testid: 'nav-volunteers',
+      show: isStaff,
+      active: (path) => path === '/volunteers' || /^\/communities\/\d+\/(volunteers|certificates)(\/|$)/.test(path),
+    }, {
+      key: 'nav.my_shifts', href: '#/my-shifts', testid: 'nav-my-shifts',
+      /* Volunteers (and residents who volunteer) see their own shifts. */
+      show: (u) => ((u && u.grants) || []).some((g) => g.role === 'volunteer' || g.role === 'resident'),
+      active: (path) => path === '/my-shifts' || /^\/communities\/\d+\/my-shifts$/.test(path) || path.startsWith('/checkin/'),
+    }, {
+      key: 'nav.roster', href: '#/roster', testid: 'nav-roster',
+      show: isMember,
+      active: (path) => path === '/roster' || /^\/communities\/\d+\/(roster|shifts|posts)(\/|$)/.test(path),
+    }],
+  },
 ];
 
 const ROUTES = [
@@ -177,6 +200,17 @@ const ROUTES = [
   { pattern: /^\/communities\/(\d+)\/residents$/, view: residentsView },
   { pattern: /^\/communities\/(\d+)\/residents\/(\d+)$/, view: residentView },
   { pattern: /^\/communities\/(\d+)\/dwellings\/(\d+)\/residents$/, view: residentsView },
+  { pattern: /^\/volunteers$/, view: volunteersIndexView },
+  { pattern: /^\/communities\/(\d+)\/volunteers$/, view: volunteersView },
+  { pattern: /^\/communities\/(\d+)\/volunteers\/(\d+)$/, view: volunteerView },
+  { pattern: /^\/communities\/(\d+)\/certificates\/(\d+)$/, view: certificateView },
+  { pattern: /^\/my-shifts$/, view: myShiftsIndexView },
+  { pattern: /^\/communities\/(\d+)\/my-shifts$/, view: myShiftsView },
+  { pattern: /^\/checkin\/[0-9]+-[A-Za-z0-9_-]{22}$/, view: checkinView },
+  { pattern: /^\/roster$/, view: rosterIndexView },
+  { pattern: /^\/communities\/(\d+)\/roster(?:\/(\d{8}))?$/, view: rosterView },
+  { pattern: /^\/communities\/(\d+)\/shifts\/(\d+)$/, view: shiftView },
+  { pattern: /^\/communities\/(\d+)\/posts\/(\d+)\/qr$/, view: postQrView },
 ];
 
 /* Where a signed-in user starts: staff at the communities they look after,
