@@ -78,7 +78,7 @@ export async function checkinView(ctx) {
     offer = await post('/api/checkin/start', { token: m[1] });
   } catch (err) {
     section.append(h('p', { class: 'error', dataset: { testid: 'checkin-error' } },
-      err.code === 'conflict' ? t('checkin.no_shift') : err.message && t('checkin.refused')));
+      err.code === 'conflict' ? t('checkin.no_shift') : t('checkin.refused')));
     ctx.showError(err);
     return section;
   }
