@@ -103,6 +103,7 @@ const person_export_fn all_person_exports[] = {
 	ownership_person_export,
 	care_person_export,
 	account_person_export,
+	volunteer_person_export,
 	privacy_audit_part,
 };
 const size_t all_person_exports_n = sizeof(all_person_exports) / sizeof(all_person_exports[0]);

@@ -1116,6 +1116,101 @@ fail:
 	return -1;
 }
 
+static const char sql_person_signups[] =
+    "SELECT s.id, s.shift_id, f.starts_at, f.ends_at, s.status, s.checkin_at, s.checkout_at,"
+    " s.minutes, s.confirmed_at, s.no_show FROM signups s JOIN shifts f ON f.id = s.shift_id"
+    " WHERE s.volunteer_id = ? AND s.community_id = ? ORDER BY s.id";
+static const char sql_person_talks[] =
+    "SELECT at, note FROM volunteer_talks WHERE volunteer_id = ? AND community_id = ?"
+    " ORDER BY id";
+static const char sql_person_certs[] =
+    "SELECT number, service_year, minutes, issued_at FROM volunteer_certificates"
+    " WHERE volunteer_id = ? AND community_id = ? ORDER BY id";
+
+static json_t *nint(struct stmt *st, int col)
+{
+	return stmt_is_null(st, col) ? json_null() : json_integer(stmt_int(st, col));
+}
+
+int volunteer_person_export(struct store *db, json_t *out, int64_t community_id,
+			    int64_t resident_id, struct err *e)
+{
+	struct arena a = ARENA_INIT;
+	struct vol_row r = {0};
+	json_t *o, *signups, *talks, *certs;
+	struct stmt *st;
+	int64_t id = 0;
+	int rc = one_id(db, sql_by_resident, community_id, resident_id, &id, e);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		json_object_set_new(out, "volunteer", json_null());
+		return 0;
+	}
+	if (row_read(db, &r, NULL, NULL, community_id, id, &a, e) < 0)
+		goto fail;
+	o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)id,
+		      "name", r.name, "phone", r.phone, "id_type", r.id_type, "id_number",
+		      r.id_number, "birth_date", r.birth_date, "skills", r.skills, "status", r.status,
+		      "availability", r.availability, "exceptions", r.exceptions, "insured_until",
+		      r.insured_until);
+	json_object_set_new(o, "consent", json_pack("{s:s, s:s, s:s}", "date", r.c_date, "method",
+						    r.c_method, "version", r.c_version));
+	json_object_set_new(o, "guardian",
+			    json_pack("{s:s, s:s, s:s, s:s}", "name", r.g_name, "relation",
+				      r.g_relation, "date", r.g_date, "evidence", r.g_evidence));
+	signups = json_array();
+	talks = json_array();
+	certs = json_array();
+	json_object_set_new(o, "signups", signups);
+	json_object_set_new(o, "talks", talks);
+	json_object_set_new(o, "certificates", certs);
+	if (!(st = store_prepare(db, sql_person_signups, e)))
+		goto fail_o;
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, community_id);
+	while ((rc = stmt_step(st, e)) == STORE_ROW)
+		json_array_append_new(
+		    signups, json_pack("{s:I, s:I, s:I, s:I, s:s, s:o, s:o, s:o, s:o, s:b}", "id",
+				       (json_int_t)stmt_int(st, 0), "shift_id",
+				       (json_int_t)stmt_int(st, 1), "starts_at",
+				       (json_int_t)stmt_int(st, 2), "ends_at",
+				       (json_int_t)stmt_int(st, 3), "status", stmt_text(st, 4),
+				       "checkin_at", nint(st, 5), "checkout_at", nint(st, 6), "minutes",
+				       nint(st, 7), "confirmed_at", nint(st, 8), "no_show",
+				       stmt_int(st, 9) != 0));
+	stmt_done(st);
+	if (rc < 0 || !(st = store_prepare(db, sql_person_talks, e)))
+		goto fail_o;
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, community_id);
+	while ((rc = stmt_step(st, e)) == STORE_ROW)
+		json_array_append_new(talks, json_pack("{s:I, s:s}", "at", (json_int_t)stmt_int(st, 0),
+						       "note", stmt_text(st, 1)));
+	stmt_done(st);
+	if (rc < 0 || !(st = store_prepare(db, sql_person_certs, e)))
+		goto fail_o;
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, community_id);
+	while ((rc = stmt_step(st, e)) == STORE_ROW)
+		json_array_append_new(certs,
+				      json_pack("{s:s, s:I, s:I, s:I}", "number", stmt_text(st, 0),
+						"year", (json_int_t)stmt_int(st, 1), "minutes",
+						(json_int_t)stmt_int(st, 2), "issued_at",
+						(json_int_t)stmt_int(st, 3)));
+	stmt_done(st);
+	if (rc < 0)
+		goto fail_o;
+	json_object_set_new(out, "volunteer", o);
+	arena_release(&a);
+	return 0;
+fail_o:
+	json_decref(o);
+fail:
+	arena_release(&a);
+	return -1;
+}
+
 const struct migration volunteer_migrations[] = {
     {810, "volunteers: teams, volunteers, settings, talks",
      "CREATE TABLE volunteer_teams ("

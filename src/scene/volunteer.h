@@ -166,6 +166,17 @@ int volunteer_talk(struct store *db, int64_t community_id, int64_t id, const cha
 /* True when every code of need (comma-separated) is among have. */
 bool vol_skills_cover(const char *have, const char *need);
 
+/*
+ * PIPL (registry/person.h): adds "volunteer": the volunteer record linked to
+ * the resident (phone and ID number opened), their sign-ups with times and
+ * minutes, talks and certificates; null when the resident is no volunteer.
+ * Runs inside the caller's read snapshot.  Deleting the resident keeps the
+ * volunteer record (resident_id becomes NULL): service records are the
+ * volunteer organisation's to keep (志愿服务记录与证明出具办法).
+ */
+int volunteer_person_export(struct store *db, json_t *out, int64_t community_id,
+			    int64_t resident_id, struct err *e);
+
 extern const struct migration volunteer_migrations[];
 extern const size_t volunteer_migrations_n;
 

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "volunteer_fixture.h"
+#include "registry/account.h"
 
 static int group_setup(void **state)
 {
@@ -393,6 +394,65 @@ static void test_manual_and_correct(void **state)
 	assert_string_equal(e.field, "week");
 }
 
+/* A resident of the register as a volunteer: name and birth date from the
+ * register, found through nothing but the resident id; the PIPL export. */
+static void test_resident_volunteer(void **state)
+{
+	(void)state;
+	struct err e = ERR_INIT;
+	struct resident_input ri = {.name = "孙八", .gender = "female", .birth_date = "1985-07-07",
+				    .volunteer_willing = 1};
+	int64_t res = 0, vid = 0, none = 0;
+	assert_int_equal(resident_add(fx.db, &res, fx.c1, &ri, &e), 0);
+	assert_int_equal(resident_add(fx.db, &none, fx.c1,
+				      &(struct resident_input){.name = "周九", .gender = "male",
+							       .volunteer_willing = -1},
+				      &e),
+			 0);
+	struct vol_input in = {.resident_id = res, .phone = "13700001111", .consent_date = "2026-03-01",
+			       .consent_method = "paper", .consent_version = "v1"};
+	assert_int_equal(volunteer_add(fx.db, &vid, fx.c1, &in, T0, 1, "t", NULL, &e), 0);
+	/* twice: conflict naming resident_id; another community's resident: 404 */
+	int64_t again = 0;
+	assert_int_equal(volunteer_add(fx.db, &again, fx.c1, &in, T0, 1, "t", NULL, &e), -1);
+	assert_string_equal(e.field, "resident_id");
+	err_clear(&e);
+	assert_int_equal(volunteer_add(fx.db, &again, fx.c2, &in, T0, 1, "t", NULL, &e), -1);
+	assert_int_equal(e.code, ERR_NOT_FOUND);
+	err_clear(&e);
+	json_t *o = NULL;
+	assert_int_equal(volunteer_get(fx.db, &o, fx.c1, vid, T0, &e), 0);
+	assert_string_equal(json_string_value(json_object_get(o, "name")), "孙八");
+	assert_string_equal(json_string_value(json_object_get(o, "birth_date")), "1985-07-07");
+	json_decref(o);
+	/* a resident's name does not change here */
+	struct vol_input ch = {.name = "别名"};
+	assert_int_equal(volunteer_update(fx.db, fx.c1, vid, &ch, T0, 1, "t", NULL, &e), -1);
+	assert_string_equal(e.field, "name");
+	err_clear(&e);
+	json_t *out = json_object();
+	assert_int_equal(volunteer_person_export(fx.db, out, fx.c1, res, &e), 0);
+	json_t *v = json_object_get(out, "volunteer");
+	assert_string_equal(json_string_value(json_object_get(v, "phone")), "13700001111");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(v, "consent"), "method")),
+			    "paper");
+	assert_int_equal(json_array_size(json_object_get(v, "signups")), 0);
+	assert_int_equal(volunteer_person_export(fx.db, out, fx.c1, none, &e), 0);
+	assert_true(json_is_null(json_object_get(out, "volunteer")));
+	json_decref(out);
+	/* a resident account finds its volunteer through the register's link */
+	int64_t uid = fx_user("sunba", ROLE_RESIDENT, fx.c1), found = 0;
+	assert_true(uid > 0);
+	assert_int_equal(volunteer_of_user(fx.db, &found, fx.c1, uid, &e), -1);
+	assert_string_equal(e.field, "volunteer");
+	err_clear(&e);
+	assert_int_equal(store_begin(fx.db, &e), 0);
+	assert_int_equal(account_link(fx.db, uid, res, fx.c1, T0, &e), 0);
+	assert_int_equal(store_commit(fx.db, &e), 0);
+	assert_int_equal(volunteer_of_user(fx.db, &found, fx.c1, uid, &e), 0);
+	assert_int_equal(found, vid);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -401,6 +461,7 @@ int main(void)
 	    cmocka_unit_test(test_post_token),
 	    cmocka_unit_test(test_checkin_nonce),
 	    cmocka_unit_test(test_manual_and_correct),
+	    cmocka_unit_test(test_resident_volunteer),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
