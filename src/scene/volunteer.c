@@ -1218,7 +1218,7 @@ const struct migration volunteer_migrations[] = {
      " name TEXT NOT NULL, created_at BIGINT NOT NULL, UNIQUE (community_id, name));"
      "CREATE TABLE volunteers ("
      " id @id, community_id BIGINT NOT NULL REFERENCES communities(id),"
-     " resident_id BIGINT REFERENCES residents(id) ON DELETE SET NULL, user_id BIGINT,"
+     " resident_id BIGINT REFERENCES residents(id) ON DELETE CASCADE, user_id BIGINT,"
      " name TEXT NOT NULL, phone TEXT, id_type TEXT NOT NULL, id_number TEXT,"
      " birth_date TEXT NOT NULL, skills TEXT NOT NULL,"
      " team_id BIGINT REFERENCES volunteer_teams(id) ON DELETE SET NULL,"

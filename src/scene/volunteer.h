@@ -170,9 +170,10 @@ bool vol_skills_cover(const char *have, const char *need);
  * PIPL (registry/person.h): adds "volunteer": the volunteer record linked to
  * the resident (phone and ID number opened), their sign-ups with times and
  * minutes, talks and certificates; null when the resident is no volunteer.
- * Runs inside the caller's read snapshot.  Deleting the resident keeps the
- * volunteer record (resident_id becomes NULL): service records are the
- * volunteer organisation's to keep (志愿服务记录与证明出具办法).
+ * Runs inside the caller's read snapshot.  Erasing the resident erases the
+ * volunteer record with its sign-ups and certificates (ON DELETE CASCADE),
+ * as every module's data about a person goes (person.h); a committee that
+ * must keep service records prints the certificate first.
  */
 int volunteer_person_export(struct store *db, json_t *out, int64_t community_id,
 			    int64_t resident_id, struct err *e);
