@@ -140,12 +140,13 @@ const PILLARS = [
       active: (path) => path === '/volunteers' || /^\/communities\/\d+\/(volunteers|certificates)(\/|$)/.test(path),
     }, {
       key: 'nav.my_shifts', href: '#/my-shifts', testid: 'nav-my-shifts',
-      /* Volunteers (and residents who volunteer) see their own shifts. */
-      show: (u) => ((u && u.grants) || []).some((g) => g.role === 'volunteer' || g.role === 'resident'),
+      /* Volunteer accounts; a resident who volunteers opens #/my-shifts
+         from the check-in page's link. */
+      show: (u) => ((u && u.grants) || []).some((g) => g.role === 'volunteer'),
       active: (path) => path === '/my-shifts' || /^\/communities\/\d+\/my-shifts$/.test(path) || path.startsWith('/checkin/'),
     }, {
       key: 'nav.roster', href: '#/roster', testid: 'nav-roster',
-      show: isMember,
+      show: (u) => isStaff(u) || ((u && u.grants) || []).some((g) => g.role === 'volunteer'),
       active: (path) => path === '/roster' || /^\/communities\/\d+\/(roster|shifts|posts)(\/|$)/.test(path),
     }],
   },

@@ -86,7 +86,7 @@ export async function certificateView(ctx) {
     h('p', { class: 'vol-cert-no' }, t('vol.cert_no'), ' ', h('strong', { dataset: { testid: 'cert-number' } }, c.number)),
     h('table', { class: 'vol-cert-table' }, h('tbody', null,
       row('vol.cert.name', c.name),
-      row('vol.cert.id', c.id_number ? `${t(`vol.idtype.${c.id_type}`)} ${c.id_number}` : t(`vol.idtype.${c.id_type}`)),
+      row('vol.cert.id', c.id_number ? `${t(`vol.idtype.${c.id_type}`)} ${c.id_number}` : t('vol.cert.no_id')),
       row('vol.cert.org', c.organisation),
       row('vol.cert.content', (c.service_content || []).join('；')),
       row('vol.cert.period', `${c.period_start} — ${c.period_end}`),
