@@ -627,7 +627,7 @@ int signup_roster(struct store *db, json_t **out, int64_t community_id, const ch
 	struct arena a = ARENA_INIT;
 	json_t *posts = NULL, *days, *idx;
 	struct stmt *st;
-	int64_t start;
+	int64_t start = 0;
 	char day[11];
 	int rc;
 	if (week_of(&start, date, e) < 0)
