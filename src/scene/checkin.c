@@ -30,6 +30,10 @@ static const char sql_find[] =
 static const char sql_nonce_add[] =
     "INSERT INTO checkin_nonces (community_id, signup_id, action, hash, expires_at)"
     " VALUES (?, ?, ?, ?, ?)";
+/* Expired nonces of the sign-up go when a new one is issued (a late replay
+ * of one is then simply unknown: still refused). */
+static const char sql_nonce_purge[] =
+    "DELETE FROM checkin_nonces WHERE signup_id = ? AND expires_at < ?";
 static const char sql_nonce_get[] =
     "SELECT id, signup_id, action, expires_at, used_at FROM checkin_nonces"
     " WHERE hash = ? AND community_id = ?";
@@ -158,7 +162,11 @@ int checkin_start(struct store *db, json_t **out, const char **rule, int64_t com
 	sodium_bin2base64(nonce, sizeof(nonce), raw, sizeof(raw),
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	nonce_hash(hash, nonce);
-	if (!(st = store_prepare(db, sql_nonce_add, e)))
+	if (!(st = store_prepare(db, sql_nonce_purge, e)))
+		goto fail;
+	stmt_bind_int(st, 1, signup);
+	stmt_bind_int(st, 2, now);
+	if (stmt_exec(st, e) < 0 || !(st = store_prepare(db, sql_nonce_add, e)))
 		goto fail;
 	stmt_bind_int(st, 1, community_id);
 	stmt_bind_int(st, 2, signup);

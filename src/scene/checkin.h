@@ -18,8 +18,10 @@
  *   - a nonce of another sign-up (another shift, another person) is refused
  *     (rule wrong_shift) and stays unused;
  *   - a nonce used once is refused the second time (rule replayed);
- *   - a nonce past its time is refused (rule expired), and so is a
- *     confirmation outside the window (rule outside_window).
+ *   - a nonce past its time is refused (rule expired; once a newer one is
+ *     issued for the sign-up the expired ones are deleted, and an unknown
+ *     nonce is refused as invalid_token), and so is a confirmation outside
+ *     the window (rule outside_window).
  * Windows: check in from CHECKIN_EARLY seconds before the start until the
  * end; check out until CHECKIN_LATE_OUT after the end.
  *
