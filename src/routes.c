@@ -5,6 +5,7 @@
 #include "routes.h"
 #include "scene/scene.h"
 #include "scene/incident.h"
+#include "scene/volunteer.h"
 
 #include "auth/auth_http.h"
 #include "registry/structure_http.h"
@@ -40,6 +41,7 @@ const struct route_table *const all_route_tables[] = {
 	&survey_routes,
 	&privacy_routes,
 	&incident_routes,
+	&volunteer_routes,
 };
 const size_t all_route_tables_n = sizeof(all_route_tables) / sizeof(all_route_tables[0]);
 
@@ -82,6 +84,7 @@ const struct migration *all_migrations(size_t *n)
 			{ survey_migrations, survey_migrations_n },
 			{ privacy_migrations, privacy_migrations_n },
 			{ resident_index_migrations, resident_index_migrations_n },
+			{ volunteer_migrations, volunteer_migrations_n },
 		};
 		for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
 			nall += parts[i].n;
@@ -102,6 +105,7 @@ const person_export_fn all_person_exports[] = {
 	ownership_person_export,
 	care_person_export,
 	account_person_export,
+	volunteer_person_export,
 	privacy_audit_part,
 };
 const size_t all_person_exports_n = sizeof(all_person_exports) / sizeof(all_person_exports[0]);

@@ -45,6 +45,10 @@ import { residentsIndexView, residentsView } from './views/residents.js';
 import { residentView } from './views/resident.js';
 import { scenesIndexView, scenesView } from './views/scenes.js';
 import { sceneView, handbookView, shiftChecklistView } from './views/scene.js';
+import { volunteersIndexView, volunteersView } from './views/volunteers.js';
+import { volunteerView, certificateView } from './views/volunteer.js';
+import { myShiftsIndexView, myShiftsView, checkinView } from './views/myshifts.js';
+import { rosterIndexView, rosterView, shiftView, postQrView } from './views/roster.js';
 
 const PILLARS = [
   {
@@ -136,6 +140,20 @@ const PILLARS = [
          phones); staff design them. */
       show: isMember,
       active: (path) => path === '/scenes' || /^\/communities\/\d+\/(scenes|shifts)(\/|$)/.test(path),
+    }, {
+      key: 'nav.volunteers', href: '#/volunteers', testid: 'nav-volunteers',
+      show: isStaff,
+      active: (path) => path === '/volunteers' || /^\/communities\/\d+\/(volunteers|certificates)(\/|$)/.test(path),
+    }, {
+      key: 'nav.my_shifts', href: '#/my-shifts', testid: 'nav-my-shifts',
+      /* Volunteer accounts; a resident who volunteers opens #/my-shifts
+         from the check-in page's link. */
+      show: (u) => ((u && u.grants) || []).some((g) => g.role === 'volunteer'),
+      active: (path) => path === '/my-shifts' || /^\/communities\/\d+\/my-shifts$/.test(path) || path.startsWith('/checkin/'),
+    }, {
+      key: 'nav.roster', href: '#/roster', testid: 'nav-roster',
+      show: (u) => isStaff(u) || ((u && u.grants) || []).some((g) => g.role === 'volunteer'),
+      active: (path) => path === '/roster' || /^\/communities\/\d+\/(roster|shifts|posts)(\/|$)/.test(path),
     }],
   },
 ];
@@ -194,6 +212,17 @@ const ROUTES = [
   { pattern: /^\/communities\/(\d+)\/scenes\/(\d+)$/, view: sceneView },
   { pattern: /^\/communities\/(\d+)\/scenes\/(\d+)\/posts\/(\d+)\/handbook$/, view: handbookView },
   { pattern: /^\/communities\/(\d+)\/shifts\/(\d+)\/checklist$/, view: shiftChecklistView },
+  { pattern: /^\/volunteers$/, view: volunteersIndexView },
+  { pattern: /^\/communities\/(\d+)\/volunteers$/, view: volunteersView },
+  { pattern: /^\/communities\/(\d+)\/volunteers\/(\d+)$/, view: volunteerView },
+  { pattern: /^\/communities\/(\d+)\/certificates\/(\d+)$/, view: certificateView },
+  { pattern: /^\/my-shifts$/, view: myShiftsIndexView },
+  { pattern: /^\/communities\/(\d+)\/my-shifts$/, view: myShiftsView },
+  { pattern: /^\/checkin\/[0-9]+-[A-Za-z0-9_-]{22}$/, view: checkinView },
+  { pattern: /^\/roster$/, view: rosterIndexView },
+  { pattern: /^\/communities\/(\d+)\/roster(?:\/(\d{8}))?$/, view: rosterView },
+  { pattern: /^\/communities\/(\d+)\/shifts\/(\d+)$/, view: shiftView },
+  { pattern: /^\/communities\/(\d+)\/posts\/(\d+)\/qr$/, view: postQrView },
 ];
 
 /* Where a signed-in user starts: staff at the communities they look after,

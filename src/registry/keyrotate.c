@@ -45,6 +45,16 @@ static const char sql_corr_page[] =
     " ORDER BY id LIMIT ?";
 static const char sql_corr_update[] =
     "UPDATE correction_requests SET value = ? WHERE id = ? AND value = ?";
+/* volunteers (src/scene/volunteer.c) */
+static const char sql_vol_phone_page[] =
+    "SELECT id, phone FROM volunteers WHERE id > ? AND phone IS NOT NULL ORDER BY id LIMIT ?";
+static const char sql_vol_phone_update[] =
+    "UPDATE volunteers SET phone = ? WHERE id = ? AND phone = ?";
+static const char sql_vol_id_page[] =
+    "SELECT id, id_number FROM volunteers WHERE id > ? AND id_number IS NOT NULL"
+    " ORDER BY id LIMIT ?";
+static const char sql_vol_id_update[] =
+    "UPDATE volunteers SET id_number = ? WHERE id = ? AND id_number = ?";
 
 const struct sealed_column keyrotate_columns[] = {
     {"residents.id_number", "resident.id_number", sql_res_id_page, sql_res_id_update},
@@ -52,6 +62,8 @@ const struct sealed_column keyrotate_columns[] = {
     {"care_resident_tags.detail", "care.detail", sql_care_detail_page, sql_care_detail_update},
     {"care_resident_tags.note", "care.note", sql_care_note_page, sql_care_note_update},
     {"correction_requests.value", "correction.id_number", sql_corr_page, sql_corr_update},
+    {"volunteers.phone", "volunteer.phone", sql_vol_phone_page, sql_vol_phone_update},
+    {"volunteers.id_number", "volunteer.id_number", sql_vol_id_page, sql_vol_id_update},
 };
 const size_t keyrotate_columns_n = sizeof(keyrotate_columns) / sizeof(keyrotate_columns[0]);
 
