@@ -6,6 +6,7 @@
 #include "scene/scene.h"
 #include "scene/incident.h"
 #include "scene/volunteer.h"
+#include "scene/roster.h"
 
 #include "auth/auth_http.h"
 #include "registry/structure_http.h"
@@ -42,6 +43,7 @@ const struct route_table *const all_route_tables[] = {
 	&privacy_routes,
 	&incident_routes,
 	&volunteer_routes,
+	&roster_routes,
 };
 const size_t all_route_tables_n = sizeof(all_route_tables) / sizeof(all_route_tables[0]);
 

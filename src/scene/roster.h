@@ -226,4 +226,8 @@ void roster_explain(struct strbuf *sb, const struct roster_result *r, size_t i);
  * computed in integers; 0 when every value is 0. */
 int roster_gini_milli(const int64_t *v, size_t n);
 
+/* POST .../roster/propose and .../roster/publish (roster_http.c). */
+struct route_table;
+extern const struct route_table roster_routes;
+
 #endif

@@ -11,7 +11,7 @@
 
 import { h, uid } from '../dom.js';
 import { t } from '../i18n.js';
-import { get, post } from '../api.js';
+import { get, post, errorText } from '../api.js';
 import { communityPicker, shanghaiToday } from './volunteers.js';
 import { isStaff } from './rounds.js';
 
