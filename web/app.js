@@ -43,6 +43,9 @@ import { surveyView } from './views/survey.js';
 import { privacyIndexView, privacySettingsView, privacyResidentView } from './views/privacy.js';
 import { residentsIndexView, residentsView } from './views/residents.js';
 import { residentView } from './views/resident.js';
+import { emergencyIndexView, emergencyListView, emergencyLiveView, emergencyReportView } from './views/emergency.js';
+import { doorCardsView } from './views/doorcards.js';
+import { checkinPublicView } from './views/checkin_public.js';
 
 const PILLARS = [
   {
@@ -126,6 +129,15 @@ const PILLARS = [
       active: (path) => path === '/surveys' || /^\/communities\/\d+\/surveys(\/|$)/.test(path),
     }],
   },
+  {
+    key: 'pillar.fields',
+    modules: [{
+      key: 'nav.emergency', href: '#/emergency', testid: 'nav-emergency',
+      /* Activations and the live view: staff (a building lead sees their buildings). */
+      show: isStaff,
+      active: (path) => path === '/emergency' || /^\/communities\/\d+\/(emergency|buildings\/\d+\/door-cards)(\/|$)/.test(path),
+    }],
+  },
 ];
 
 const ROUTES = [
@@ -177,6 +189,12 @@ const ROUTES = [
   { pattern: /^\/communities\/(\d+)\/residents$/, view: residentsView },
   { pattern: /^\/communities\/(\d+)\/residents\/(\d+)$/, view: residentView },
   { pattern: /^\/communities\/(\d+)\/dwellings\/(\d+)\/residents$/, view: residentsView },
+  { pattern: /^\/emergency$/, view: emergencyIndexView },
+  { pattern: /^\/communities\/(\d+)\/emergency$/, view: emergencyListView },
+  { pattern: /^\/communities\/(\d+)\/emergency\/(\d+)$/, view: emergencyLiveView },
+  { pattern: /^\/communities\/(\d+)\/emergency\/(\d+)\/report$/, view: emergencyReportView },
+  { pattern: /^\/communities\/(\d+)\/buildings\/(\d+)\/door-cards$/, view: doorCardsView },
+  { pattern: /^\/safe\/[A-Za-z0-9_-]+$/, view: checkinPublicView, public: true },
 ];
 
 /* Where a signed-in user starts: staff at the communities they look after,
