@@ -97,7 +97,7 @@ export async function checkinPublicView() {
       }, t('safe.help'))),
     helpForm,
     errBox,
-    h('p', null, h('button', { type: 'button', class: 'link-button', dataset: { testid: 'safe-away' }, onclick: () => send({ status: 'away' }) },
+    h('p', null, h('button', { type: 'button', class: 'secondary', dataset: { testid: 'safe-away' }, onclick: () => send({ status: 'away' }) },
       t('safe.away'))),
     h('p', { class: 'muted' }, t('safe.call')));
   return section;

@@ -34,7 +34,7 @@ function card(cid, c, community, onReissue) {
           h('li', null, t('cards.step.help'))))),
     h('p', { class: 'em-card-phones' }, t('cards.phones')),
     h('p', { class: 'em-card-check' }, t('cards.checklist')),
-    h('button', { type: 'button', class: 'link-button no-print', dataset: { testid: 'em-reissue' }, onclick: () => onReissue(c) },
+    h('button', { type: 'button', class: 'secondary no-print', dataset: { testid: 'em-reissue' }, onclick: () => onReissue(c) },
       t('cards.reissue')));
 }
 

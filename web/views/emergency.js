@@ -176,14 +176,14 @@ export async function emergencyLiveView(ctx) {
         h('h2', null, t('em.requests', { n: formatInt(live.requests.length) })),
         h('ul', null, live.requests.map((q) => requestItem(q)))));
     }
-    body.replaceChildren(
+    body.replaceChildren(...[
       ...top,
       h('p', { class: 'em-totals', dataset: { testid: 'em-totals' } },
         t('em.reached_of', { reached: formatInt(tot.reached), households: formatInt(tot.households) }), ' · ', countsLine(tot)),
       live.grids.length > 1 ? h('ul', { class: 'plain' }, live.grids.map((g) => h('li', null,
         `${g.name || t('em.no_grid')}: ${t('em.reached_of', { reached: formatInt(g.reached), households: formatInt(g.households) })}`))) : null,
       legend(),
-      ...live.buildings.map((b) => buildingGrid(b)));
+      ...live.buildings.map((b) => buildingGrid(b))].filter(Boolean));
     title.textContent = a.title;
     meta.textContent = `${t(`em.hazard.${a.hazard}`)} · ${t(`em.state.${a.status}`)} · ${when(a.declared_at)}`;
   }
@@ -197,13 +197,13 @@ export async function emergencyLiveView(ctx) {
   function requestItem(q) {
     const btns = [];
     if (q.status === 'open') {
-      btns.push(h('button', { type: 'button', class: 'link-button', onclick: async () => {
+      btns.push(h('button', { type: 'button', class: 'secondary', onclick: async () => {
         const what = window.prompt(t('em.match.prompt'));
         if (!what) return;
         try { await request('PATCH', `${base}/requests/${q.id}`, { status: 'matched', matched_to: what }); refresh(); } catch (err) { ctx.showError(err); }
       } }, t('em.match')));
     }
-    btns.push(h('button', { type: 'button', class: 'link-button', onclick: async () => {
+    btns.push(h('button', { type: 'button', class: 'secondary', onclick: async () => {
       try { await request('PATCH', `${base}/requests/${q.id}`, { status: 'closed' }); refresh(); } catch (err) { ctx.showError(err); }
     } }, t('em.close_request')));
     return h('li', { class: q.overdue ? 'em-overdue' : null },
@@ -213,9 +213,12 @@ export async function emergencyLiveView(ctx) {
 
   function buildingGrid(b) {
     const cols = Math.max(0, ...b.floors.map((f) => f.dwellings.length));
+    const widest = b.floors.find((f) => f.dwellings.length === cols);
     const headId = uid('em-b');
     const table = h('table', { class: 'rooms visit-grid em-grid', dataset: { testid: 'em-grid', building: b.id } },
       h('caption', { class: 'visually-hidden' }, b.name),
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('em.floor')),
+        Array.from({ length: cols }, (_, i) => h('th', { scope: 'col' }, widest ? widest.dwellings[i].unit : '')))),
       h('tbody', null, b.floors.map((f) => h('tr', null,
         h('th', { scope: 'row' }, f.floor < 0 ? `B${-f.floor}` : String(f.floor)),
         Array.from({ length: cols }, (_, i) => {
