@@ -12,6 +12,7 @@
 
 #include "auth/auth.h"
 #include "auth/members.h"
+#include "core/jsonw.h"
 #include "core/seal.h"
 #include "core/timeutil.h"
 #include "core/utf8.h"
@@ -90,8 +91,8 @@ static const char sql_cover[] =
     " WHERE h.dwelling_id = ? AND a.community_id = ? AND a.status = 'open'"
     " ORDER BY a.id DESC LIMIT 1";
 static const char sql_live_hh[] =
-    "SELECT dwelling_id, building_id, unit, floor, room, occupied, status, needs, changed_at,"
-    " label FROM emergency_households WHERE activation_id = ?"
+    "SELECT dwelling_id, building_id, unit, floor, room, occupied, status, needs, changed_at"
+    " FROM emergency_households WHERE activation_id = ?"
     " ORDER BY building_id, floor DESC, unit, room";
 static const char sql_live_vul[] =
     "SELECT resident_id, name, priority, tags, dwelling_id, caretaker FROM emergency_vulnerable"
@@ -968,28 +969,82 @@ static void count_add(struct counts *c, int status, bool occupied)
 	c->reached += status == EM_SAFE || status == EM_NEEDS_HELP || status == EM_AWAY;
 }
 
-static json_t *counts_json(json_t *o, const struct counts *c)
+/* Writes a small jansson value to w (objects, arrays, strings, integers,
+ * booleans, null). */
+static void jw_json(struct jsonw *w, const json_t *v)
 {
-	json_object_set_new(o, "households", json_integer(c->households));
-	for (int i = 0; i < EM_STATUS_COUNT; i++)
-		json_object_set_new(o, status_names[i], json_integer(c->by[i]));
-	json_object_set_new(o, "reached", json_integer(c->reached));
-	return o;
+	const char *k;
+	json_t *x;
+	size_t i;
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		jw_obj(w);
+		json_object_foreach((json_t *)v, k, x)
+		{
+			jw_keyn(w, k, strlen(k));
+			jw_json(w, x);
+		}
+		jw_obj_end(w);
+		break;
+	case JSON_ARRAY:
+		jw_arr(w);
+		json_array_foreach(v, i, x) jw_json(w, x);
+		jw_arr_end(w);
+		break;
+	case JSON_STRING:
+		jw_str(w, json_string_value(v), json_string_length(v));
+		break;
+	case JSON_INTEGER:
+		jw_int(w, json_integer_value(v));
+		break;
+	case JSON_TRUE:
+	case JSON_FALSE:
+		jw_bool(w, json_is_true(v));
+		break;
+	default:
+		jw_null(w);
+	}
+}
+
+static void jw_counts(struct jsonw *w, const struct counts *c)
+{
+	jw_obj(w);
+	jw_key(w, "households");
+	jw_int(w, c->households);
+	for (int i = 0; i < EM_STATUS_COUNT; i++) {
+		jw_keyn(w, status_names[i], strlen(status_names[i]));
+		jw_int(w, c->by[i]);
+	}
+	jw_key(w, "reached");
+	jw_int(w, c->reached);
+	jw_obj_end(w);
 }
 
 struct livebld {
 	int64_t id, grid;
-	json_t *obj, *floors, *cur_floor;
-	int64_t floor;
+	const char *name, *grid_name; /* in the arena; grid_name may be NULL */
 	struct counts c;
 };
 
-int emergency_live(struct store *db, json_t **out, int64_t community_id, int64_t activation_id,
-                   const struct emergency_only *only, int64_t now, struct err *e)
+/* Writes the "needs" array of the stored text. */
+static void jw_needs(struct jsonw *w, const char *s)
+{
+	jw_arr(w);
+	while (s && *s) {
+		const char *c = strchr(s, ',');
+		size_t n = c ? (size_t)(c - s) : strlen(s);
+		jw_str(w, s, n);
+		s = c ? c + 1 : s + n;
+	}
+	jw_arr_end(w);
+}
+
+int emergency_live(struct store *db, struct jsonw *w, int64_t community_id,
+                   int64_t activation_id, const struct emergency_only *only, int64_t now,
+                   struct err *e)
 {
 	struct arena a = ARENA_INIT;
-	json_t *act = NULL, *grids = json_object(), *buildings = json_array(), *vul = json_array(),
-	       *reqs = json_array(), *fus = json_array(), *fus_over = json_array();
+	json_t *act = NULL;
 	struct livebld *lb = NULL;
 	struct idmap bidx = {0}, dstat = {0};
 	struct counts total = {0};
@@ -1003,7 +1058,7 @@ int emergency_live(struct store *db, json_t **out, int64_t community_id, int64_t
 	if (act_load(db, &act, community_id, activation_id, e) < 0)
 		goto out;
 	escalate = json_integer_value(json_object_get(act, "escalate_minutes")) * 60;
-	/* buildings */
+	/* buildings (a few hundred at most) */
 	if (!(st = store_prepare(db, sql_act_buildings, e)))
 		goto out;
 	stmt_bind_int(st, 1, activation_id);
@@ -1019,115 +1074,193 @@ int emergency_live(struct store *db, json_t **out, int64_t community_id, int64_t
 				abort();
 			}
 		}
-		lb[nb] = (struct livebld){.id = bid, .grid = stmt_is_null(st, 2) ? 0 : stmt_int(st, 2)};
-		lb[nb].floors = json_array();
-		lb[nb].obj = json_pack("{s:I, s:s, s:o, s:o}", "id", (json_int_t)bid, "name",
-		                       stmt_text(st, 1), "grid_id", int_or_null(st, 2), "grid",
-		                       text_or_null(st, 3));
+		lb[nb] = (struct livebld){
+		    .id = bid,
+		    .grid = stmt_is_null(st, 2) ? 0 : stmt_int(st, 2),
+		    .name = arena_strdup(&a, stmt_text(st, 1)),
+		    .grid_name = stmt_is_null(st, 3) ? NULL : arena_strdup(&a, stmt_text(st, 3)),
+		};
 		idmap_put(&bidx, bid, nb);
 		nb++;
 	}
 	stmt_done(st);
 	if (step < 0)
 		goto out;
-	/* households, ordered by building then floor (top first) */
+
+	jw_key(w, "activation");
+	jw_json(w, act);
+	jw_key(w, "now");
+	jw_int(w, now);
+	/* households, streamed: by building, then floor (top first), unit, room */
+	jw_key(w, "buildings");
+	jw_arr(w);
 	if (!(st = store_prepare(db, sql_live_hh, e)))
 		goto out;
 	stmt_bind_int(st, 1, activation_id);
-	while ((step = stmt_step(st, e)) == STORE_ROW) {
-		size_t k = idmap_get(&bidx, stmt_int(st, 1));
-		if (k == (size_t)-1)
-			continue;
-		struct livebld *b = &lb[k];
-		int64_t floor = stmt_int(st, 3);
-		int status = emergency_status_parse(stmt_text(st, 6));
-		bool occ = stmt_int(st, 5) != 0;
-		if (!b->cur_floor || b->floor != floor) {
-			b->floor = floor;
-			b->cur_floor = json_array();
-			json_array_append_new(b->floors, json_pack("{s:I, s:o}", "floor",
-			                                           (json_int_t)floor, "dwellings",
-			                                           b->cur_floor));
+	{
+		struct livebld *cur = NULL;
+		int64_t floor = 0;
+		for (;;) {
+			step = stmt_step(st, e);
+			size_t k = step == STORE_ROW ? idmap_get(&bidx, stmt_int(st, 1)) : (size_t)-1;
+			if (step == STORE_ROW && k == (size_t)-1)
+				continue; /* not one of the caller's buildings */
+			struct livebld *b = step == STORE_ROW ? &lb[k] : NULL;
+			if (cur && cur != b) { /* the building before is complete */
+				jw_arr_end(w); /* dwellings */
+				jw_obj_end(w); /* floor */
+				jw_arr_end(w); /* floors */
+				jw_key(w, "counts");
+				jw_counts(w, &cur->c);
+				jw_obj_end(w);
+			}
+			if (step != STORE_ROW)
+				break;
+			int64_t f = stmt_int(st, 3);
+			if (cur != b) {
+				cur = b;
+				jw_obj(w);
+				jw_key(w, "id");
+				jw_int(w, b->id);
+				jw_key(w, "name");
+				jw_cstr(w, b->name);
+				jw_key(w, "grid_id");
+				if (b->grid)
+					jw_int(w, b->grid);
+				else
+					jw_null(w);
+				jw_key(w, "grid");
+				if (b->grid_name)
+					jw_cstr(w, b->grid_name);
+				else
+					jw_null(w);
+				jw_key(w, "floors");
+				jw_arr(w);
+				jw_obj(w);
+				jw_key(w, "floor");
+				jw_int(w, f);
+				jw_key(w, "dwellings");
+				jw_arr(w);
+				floor = f;
+			} else if (f != floor) {
+				jw_arr_end(w);
+				jw_obj_end(w);
+				jw_obj(w);
+				jw_key(w, "floor");
+				jw_int(w, f);
+				jw_key(w, "dwellings");
+				jw_arr(w);
+				floor = f;
+			}
+			int status = emergency_status_parse(stmt_text(st, 6));
+			bool occ = stmt_int(st, 5) != 0;
+			if (status < 0)
+				status = EM_UNKNOWN;
+			jw_obj(w);
+			jw_key(w, "id");
+			jw_int(w, stmt_int(st, 0));
+			jw_key(w, "unit");
+			jw_str(w, stmt_text(st, 2), stmt_len(st, 2));
+			jw_key(w, "room");
+			jw_str(w, stmt_text(st, 4), stmt_len(st, 4));
+			jw_key(w, "occupied");
+			jw_bool(w, occ);
+			jw_key(w, "status");
+			jw_cstr(w, status_names[status]);
+			if (stmt_len(st, 7)) {
+				jw_key(w, "needs");
+				jw_needs(w, stmt_text(st, 7));
+			}
+			if (!stmt_is_null(st, 8)) {
+				jw_key(w, "changed_at");
+				jw_int(w, stmt_int(st, 8));
+			}
+			jw_obj_end(w);
+			count_add(&b->c, status, occ);
+			idmap_put(&dstat, stmt_int(st, 0), (size_t)status);
 		}
-		json_array_append_new(
-		    b->cur_floor,
-		    json_pack("{s:I, s:s, s:s, s:b, s:s, s:o, s:o}", "id",
-		              (json_int_t)stmt_int(st, 0), "unit", stmt_text(st, 2), "room",
-		              stmt_text(st, 4), "occupied", occ, "status", stmt_text(st, 6), "needs",
-		              needs_json(stmt_text(st, 7)), "changed_at", int_or_null(st, 8)));
-		count_add(&b->c, status, occ);
-		idmap_put(&dstat, stmt_int(st, 0), (size_t)status | ((size_t)k << 8));
 	}
 	stmt_done(st);
 	if (step < 0)
 		goto out;
-	/* per building and per grid */
-	{
-		struct counts *gc = calloc(nb + 1, sizeof(*gc));
-		int64_t *gid = calloc(nb + 1, sizeof(*gid));
-		json_t **gname = calloc(nb + 1, sizeof(*gname));
-		size_t ng = 0;
-		if (!gc || !gid || !gname) {
-			fprintf(stderr, "out of memory\n");
-			abort();
-		}
-		for (size_t i = 0; i < nb; i++) {
-			size_t g;
-			for (g = 0; g < ng && gid[g] != lb[i].grid; g++)
-				;
-			if (g == ng) {
-				gid[ng] = lb[i].grid;
-				gname[ng] = json_object_get(lb[i].obj, "grid");
-				ng++;
-			}
-			struct counts *c = &gc[g];
-			c->households += lb[i].c.households;
-			c->reached += lb[i].c.reached;
+	jw_arr_end(w);
+	/* per grid, and in all */
+	jw_key(w, "grids");
+	jw_arr(w);
+	for (size_t i = 0; i < nb; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < i; j++)
+			seen |= lb[j].grid == lb[i].grid;
+		if (seen)
+			continue;
+		struct counts g = {0};
+		for (size_t j = i; j < nb; j++) {
+			if (lb[j].grid != lb[i].grid)
+				continue;
+			g.households += lb[j].c.households;
+			g.reached += lb[j].c.reached;
 			for (int s = 0; s < EM_STATUS_COUNT; s++)
-				c->by[s] += lb[i].c.by[s];
-			total.households += lb[i].c.households;
-			total.reached += lb[i].c.reached;
-			for (int s = 0; s < EM_STATUS_COUNT; s++)
-				total.by[s] += lb[i].c.by[s];
-			json_object_set_new(lb[i].obj, "counts", counts_json(json_object(), &lb[i].c));
-			json_object_set(lb[i].obj, "floors", lb[i].floors);
-			json_array_append(buildings, lb[i].obj);
+				g.by[s] += lb[j].c.by[s];
 		}
-		json_decref(grids);
-		grids = json_array();
-		for (size_t g = 0; g < ng; g++)
-			json_array_append_new(grids,
-			                      counts_json(json_pack("{s:o, s:O}", "grid_id",
-			                                            gid[g] ? json_integer(gid[g])
-			                                                   : json_null(),
-			                                            "name", gname[g]),
-			                                  &gc[g]));
-		free(gc);
-		free(gid);
-		free(gname);
+		total.households += g.households;
+		total.reached += g.reached;
+		for (int s = 0; s < EM_STATUS_COUNT; s++)
+			total.by[s] += g.by[s];
+		jw_obj(w);
+		jw_key(w, "grid_id");
+		if (lb[i].grid)
+			jw_int(w, lb[i].grid);
+		else
+			jw_null(w);
+		jw_key(w, "name");
+		if (lb[i].grid_name)
+			jw_cstr(w, lb[i].grid_name);
+		else
+			jw_null(w);
+		jw_key(w, "counts");
+		jw_counts(w, &g);
+		jw_obj_end(w);
 	}
-	/* the vulnerable not yet reached */
+	jw_arr_end(w);
+	jw_key(w, "totals");
+	jw_counts(w, &total);
+	/* the vulnerable not yet reached, highest priority first */
+	jw_key(w, "vulnerable");
+	jw_arr(w);
 	if (!(st = store_prepare(db, sql_live_vul, e)))
 		goto out;
 	stmt_bind_int(st, 1, activation_id);
 	while ((step = stmt_step(st, e)) == STORE_ROW) {
 		size_t v = idmap_get(&dstat, stmt_int(st, 4));
-		if (v == (size_t)-1)
-			continue; /* another building (a lead's view) */
-		int status = (int)(v & 0xff);
-		if (status != EM_UNKNOWN && status != EM_NO_ANSWER)
-			continue;
-		json_array_append_new(
-		    vul, json_pack("{s:I, s:s, s:I, s:s, s:I, s:s, s:o}", "resident_id",
-		                   (json_int_t)stmt_int(st, 0), "name", stmt_text(st, 1), "priority",
-		                   (json_int_t)stmt_int(st, 2), "tags", stmt_text(st, 3), "dwelling_id",
-		                   (json_int_t)stmt_int(st, 4), "status", status_names[status],
-		                   "caretaker", text_or_null(st, 5)));
+		if (v == (size_t)-1 || (v != EM_UNKNOWN && v != EM_NO_ANSWER))
+			continue; /* another building (a lead's view), or reached */
+		jw_obj(w);
+		jw_key(w, "resident_id");
+		jw_int(w, stmt_int(st, 0));
+		jw_key(w, "name");
+		jw_cstr(w, stmt_text(st, 1));
+		jw_key(w, "priority");
+		jw_int(w, stmt_int(st, 2));
+		jw_key(w, "tags");
+		jw_cstr(w, stmt_text(st, 3));
+		jw_key(w, "dwelling_id");
+		jw_int(w, stmt_int(st, 4));
+		jw_key(w, "status");
+		jw_cstr(w, status_names[v]);
+		jw_key(w, "caretaker");
+		if (stmt_is_null(st, 5))
+			jw_null(w);
+		else
+			jw_cstr(w, stmt_text(st, 5));
+		jw_obj_end(w);
 	}
 	stmt_done(st);
 	if (step < 0)
 		goto out;
+	jw_arr_end(w);
 	/* help requests not closed */
+	jw_key(w, "requests");
+	jw_arr(w);
 	if (!(st = store_prepare(db, sql_live_req, e)))
 		goto out;
 	stmt_bind_int(st, 1, activation_id);
@@ -1142,61 +1275,78 @@ int emergency_live(struct store *db, json_t **out, int64_t community_id, int64_t
 			stmt_done(st);
 			goto out;
 		}
-		json_array_append_new(
-		    reqs, json_pack("{s:I, s:I, s:o, s:s, s:s, s:o, s:o, s:I, s:b}", "id",
-		                    (json_int_t)stmt_int(st, 0), "dwelling_id",
-		                    (json_int_t)stmt_int(st, 1), "needs", needs_json(stmt_text(st, 2)),
-		                    "note", note ? note : "", "status", stmt_text(st, 4), "matched_to",
-		                    text_or_null(st, 5), "matched_user", int_or_null(st, 6),
-		                    "created_at", (json_int_t)stmt_int(st, 7), "overdue",
-		                    !strcmp(stmt_text(st, 4), "open") &&
-		                        now - stmt_int(st, 7) > escalate));
+		jw_obj(w);
+		jw_key(w, "id");
+		jw_int(w, stmt_int(st, 0));
+		jw_key(w, "dwelling_id");
+		jw_int(w, stmt_int(st, 1));
+		jw_key(w, "needs");
+		jw_needs(w, stmt_text(st, 2));
+		jw_key(w, "note");
+		jw_cstr(w, note ? note : "");
+		jw_key(w, "status");
+		jw_cstr(w, stmt_text(st, 4));
+		jw_key(w, "matched_to");
+		if (stmt_is_null(st, 5))
+			jw_null(w);
+		else
+			jw_cstr(w, stmt_text(st, 5));
+		jw_key(w, "matched_user");
+		if (stmt_is_null(st, 6))
+			jw_null(w);
+		else
+			jw_int(w, stmt_int(st, 6));
+		jw_key(w, "created_at");
+		jw_int(w, stmt_int(st, 7));
+		jw_key(w, "overdue");
+		jw_bool(w, !strcmp(stmt_text(st, 4), "open") && now - stmt_int(st, 7) > escalate);
+		jw_obj_end(w);
 	}
 	stmt_done(st);
 	if (step < 0)
 		goto out;
+	jw_arr_end(w);
 	/* follow-ups still open, overdue first */
-	if (!(st = store_prepare(db, sql_fu_list, e)))
-		goto out;
-	stmt_bind_int(st, 1, activation_id);
-	stmt_bind_int(st, 2, 0);
-	stmt_bind_int(st, 3, 0);
-	while ((step = stmt_step(st, e)) == STORE_ROW) {
-		if (!stmt_is_null(st, 6) || idmap_get(&dstat, stmt_int(st, 1)) == (size_t)-1)
-			continue;
-		bool overdue = now - stmt_int(st, 5) > escalate;
-		json_array_append_new(
-		    overdue ? fus_over : fus,
-		    json_pack("{s:I, s:I, s:I, s:s, s:s, s:I, s:b}", "id", (json_int_t)stmt_int(st, 0),
-		              "dwelling_id", (json_int_t)stmt_int(st, 1), "assignee",
-		              (json_int_t)stmt_int(st, 2), "assignee_name", stmt_text(st, 3), "note",
-		              stmt_text(st, 4), "created_at", (json_int_t)stmt_int(st, 5), "overdue",
-		              overdue));
+	{
+		json_t *over = json_array(), *fresh = json_array();
+		if (!(st = store_prepare(db, sql_fu_list, e))) {
+			json_decref(over);
+			json_decref(fresh);
+			goto out;
+		}
+		stmt_bind_int(st, 1, activation_id);
+		stmt_bind_int(st, 2, 0);
+		stmt_bind_int(st, 3, 0);
+		while ((step = stmt_step(st, e)) == STORE_ROW) {
+			if (!stmt_is_null(st, 6) || idmap_get(&dstat, stmt_int(st, 1)) == (size_t)-1)
+				continue;
+			bool overdue = now - stmt_int(st, 5) > escalate;
+			json_array_append_new(
+			    overdue ? over : fresh,
+			    json_pack("{s:I, s:I, s:I, s:s, s:s, s:I, s:b}", "id",
+			              (json_int_t)stmt_int(st, 0), "dwelling_id",
+			              (json_int_t)stmt_int(st, 1), "assignee",
+			              (json_int_t)stmt_int(st, 2), "assignee_name", stmt_text(st, 3),
+			              "note", stmt_text(st, 4), "created_at",
+			              (json_int_t)stmt_int(st, 5), "overdue", overdue));
+		}
+		stmt_done(st);
+		json_array_extend(over, fresh);
+		json_decref(fresh);
+		if (step >= 0) {
+			jw_key(w, "followups");
+			jw_json(w, over);
+		}
+		json_decref(over);
+		if (step < 0)
+			goto out;
 	}
-	stmt_done(st);
-	if (step < 0)
-		goto out;
-	json_array_extend(fus_over, fus);
-	*out = json_pack("{s:O, s:I, s:o, s:O, s:O, s:O, s:O, s:O}", "activation", act, "now",
-	                 (json_int_t)now, "totals", counts_json(json_object(), &total), "grids",
-	                 grids, "buildings", buildings, "vulnerable", vul, "followups", fus_over,
-	                 "requests", reqs);
 	rc = 0;
 out:
-	for (size_t i = 0; i < nb; i++) {
-		json_decref(lb[i].obj);
-		json_decref(lb[i].floors);
-	}
 	free(lb);
 	idmap_release(&bidx);
 	idmap_release(&dstat);
 	json_decref(act);
-	json_decref(grids);
-	json_decref(buildings);
-	json_decref(vul);
-	json_decref(reqs);
-	json_decref(fus);
-	json_decref(fus_over);
 	arena_release(&a);
 	return rc;
 }
@@ -1691,6 +1841,8 @@ const struct migration emergency_migrations[] = {
      " channel TEXT, changed_at BIGINT, reached_at BIGINT, reached_channel TEXT,"
      " PRIMARY KEY (activation_id, dwelling_id));"
      "CREATE INDEX emergency_households_dwelling ON emergency_households (dwelling_id);"
+     "CREATE INDEX emergency_households_grid ON emergency_households"
+     " (activation_id, building_id, floor DESC, unit, room);"
      "CREATE TABLE emergency_events ("
      " id @id, activation_id BIGINT NOT NULL REFERENCES emergency_activations(id),"
      " dwelling_id BIGINT NOT NULL, status TEXT NOT NULL, needs TEXT NOT NULL,"

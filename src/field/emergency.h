@@ -59,6 +59,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/json.h"
+#include "core/jsonw.h"
 #include "core/strbuf.h"
 #include "field/doorcard.h"
 #include "store/store.h"
@@ -195,19 +196,24 @@ int emergency_checkin(struct store *db, struct emergency_cover *out, const struc
                       const struct emergency_mark *m, struct arena *a, struct err *e);
 
 /*
- * The live view at time now: {"activation": {...}, "now", "totals":
- * counts, "grids": [{"grid_id","name",counts}], "buildings": [{"id",
- * "name","grid_id","counts","floors": [{"floor","dwellings": [{"id",
- * "unit","room","occupied","status","needs":[...],"changed_at"}]}]}],
- * "vulnerable": [{"resident_id","name","priority","tags","dwelling_id",
- * "label","status","caretaker"}] (not yet reached only, highest priority
- * first), "followups": [open ones, overdue first], "requests": [not
- * closed]}.  counts: {"households","unknown","safe","needs_help","away",
- * "no_answer","reached"} over occupied dwellings.  `only` leaves other
- * buildings (and their residents, requests, follow-ups) out.
+ * The live view at time now, written as keys into the object the caller
+ * has opened on w (jw_obj before, jw_obj_end after; the caller may add keys
+ * of its own): "activation": {...}, "now", "buildings": [{"id","name",
+ * "grid_id","grid","floors": [{"floor","dwellings": [{"id","unit","room",
+ * "occupied","status","needs":[...] (only when any),"changed_at" (only once
+ * changed)}]}],"counts"}] (floors top first), "grids": [{"grid_id","name",
+ * "counts"}], "totals": counts, "vulnerable": [{"resident_id","name",
+ * "priority","tags","dwelling_id","status","caretaker"}] (not yet reached
+ * only, highest priority first), "requests": [not closed], "followups":
+ * [open ones, overdue first].  counts: {"households","unknown","safe",
+ * "needs_help","away","no_answer","reached"} over occupied dwellings.
+ * `only` leaves other buildings (and their residents, requests, follow-ups)
+ * out.  Streamed (jsonw), not a tree: 10,000 dwellings are one query and
+ * one pass.  On failure w holds a partial object the caller discards.
  */
-int emergency_live(struct store *db, json_t **out, int64_t community_id, int64_t activation_id,
-                   const struct emergency_only *only, int64_t now, struct err *e);
+int emergency_live(struct store *db, struct jsonw *w, int64_t community_id,
+                   int64_t activation_id, const struct emergency_only *only, int64_t now,
+                   struct err *e);
 
 /* A household's history: {"dwelling_id","label","status","events":
  * [{"at","status","needs","channel","user_name"}]} oldest first. */

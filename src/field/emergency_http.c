@@ -311,14 +311,20 @@ static void get_live(struct req *r)
 	struct community c;
 	struct emergency_only only;
 	struct err e = ERR_INIT;
-	json_t *out;
-	if (open_em(r, &c, READ, &only, &e) < 0 ||
-	    emergency_live(r->db, &out, c.id, r->param[1], &only, time_now(), &e) < 0)
+	struct jsonw w = JSONW_INIT;
+	if (open_em(r, &c, READ, &only, &e) < 0)
 		return http_reply_err(r, &e);
-	json_object_set_new(out, "can_manage",
-	                    json_boolean(auth_changes_community(r->user, c.id, c.street_id)));
-	json_object_set_new(out, "lead_only", json_boolean(only.buildings != NULL));
-	http_reply_json(r, 200, out);
+	jw_obj(&w);
+	if (emergency_live(r->db, &w, c.id, r->param[1], &only, time_now(), &e) < 0) {
+		jw_release(&w);
+		return http_reply_err(r, &e);
+	}
+	jw_key(&w, "can_manage");
+	jw_bool(&w, auth_changes_community(r->user, c.id, c.street_id));
+	jw_key(&w, "lead_only");
+	jw_bool(&w, only.buildings != NULL);
+	jw_obj_end(&w);
+	http_reply_jsonw(r, 200, &w);
 }
 
 static void post_broadcast(struct req *r)
