@@ -71,12 +71,12 @@ static const char sql_hh_one[] =
     " JOIN emergency_activations a ON a.id = h.activation_id"
     " WHERE h.activation_id = ? AND h.dwelling_id = ? AND a.community_id = ?";
 static const char sql_hh_set[] =
-    "UPDATE emergency_households SET status = ?, needs = ?, note = ?, channel = ?,"
+    "UPDATE emergency_households SET status = ?, needs = ?, channel = ?,"
     " changed_at = ?, occupied = 1, reached_at = COALESCE(reached_at, ?),"
     " reached_channel = COALESCE(reached_channel, ?) WHERE activation_id = ? AND dwelling_id = ?";
 static const char sql_event_add[] =
     "INSERT INTO emergency_events (activation_id, dwelling_id, status, needs, channel, user_id,"
-    " user_name, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    " user_name, at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char sql_req_open_of[] =
     "SELECT id FROM emergency_requests WHERE activation_id = ? AND dwelling_id = ?"
     " AND status <> 'closed' ORDER BY id DESC LIMIT 1";
@@ -125,7 +125,7 @@ static const char sql_req_set[] =
     " matched_user = COALESCE(?, matched_user), matched_at = COALESCE(?, matched_at),"
     " closed_at = ?, updated_name = ? WHERE id = ?";
 static const char sql_events[] =
-    "SELECT at, status, needs, channel, user_name FROM emergency_events"
+    "SELECT at, status, needs, channel, user_name, note FROM emergency_events"
     " WHERE activation_id = ? AND dwelling_id = ? ORDER BY id";
 static const char sql_report_rows[] =
     "SELECT h.dwelling_id, b.name, h.label, h.status, h.needs, h.reached_channel,"
@@ -825,21 +825,17 @@ static int mark_in_tx(struct store *db, int64_t community_id, int64_t act, int64
 		return -1;
 	stmt_bind_text(st, 1, status_names[m->status], SIZE_MAX);
 	stmt_bind_text(st, 2, needs, SIZE_MAX);
-	if (sealed)
-		stmt_bind_text(st, 3, sealed, SIZE_MAX);
-	else
-		stmt_bind_null(st, 3);
-	stmt_bind_text(st, 4, channel_names[m->channel], SIZE_MAX);
-	stmt_bind_int(st, 5, now);
+	stmt_bind_text(st, 3, channel_names[m->channel], SIZE_MAX);
+	stmt_bind_int(st, 4, now);
 	if (reaches) {
-		stmt_bind_int(st, 6, now);
-		stmt_bind_text(st, 7, channel_names[m->channel], SIZE_MAX);
+		stmt_bind_int(st, 5, now);
+		stmt_bind_text(st, 6, channel_names[m->channel], SIZE_MAX);
 	} else {
+		stmt_bind_null(st, 5);
 		stmt_bind_null(st, 6);
-		stmt_bind_null(st, 7);
 	}
-	stmt_bind_int(st, 8, act);
-	stmt_bind_int(st, 9, dwelling_id);
+	stmt_bind_int(st, 7, act);
+	stmt_bind_int(st, 8, dwelling_id);
 	if (stmt_exec(st, e) < 0 || !(st = store_prepare(db, sql_event_add, e)))
 		return -1;
 	stmt_bind_int(st, 1, act);
@@ -850,6 +846,10 @@ static int mark_in_tx(struct store *db, int64_t community_id, int64_t act, int64
 	stmt_bind_int(st, 6, m->user_id);
 	stmt_bind_text(st, 7, m->user_name ? m->user_name : "", SIZE_MAX);
 	stmt_bind_int(st, 8, now);
+	if (sealed)
+		stmt_bind_text(st, 9, sealed, SIZE_MAX);
+	else
+		stmt_bind_null(st, 9);
 	if (stmt_exec(st, e) < 0)
 		return -1;
 	if (m->status != EM_NEEDS_HELP)
@@ -1399,12 +1399,21 @@ int emergency_household(struct store *db, json_t **out, int64_t community_id,
 	stmt_bind_int(st, 1, activation_id);
 	stmt_bind_int(st, 2, dwelling_id);
 	ev = json_array();
-	while ((step = stmt_step(st, e)) == STORE_ROW)
-		json_array_append_new(ev, json_pack("{s:I, s:s, s:o, s:s, s:s}", "at",
+	while ((step = stmt_step(st, e)) == STORE_ROW) {
+		const char *note = NULL;
+		if (!stmt_is_null(st, 5) &&
+		    seal_decrypt(&note, NULL, resident_keyring(), stmt_text(st, 5), stmt_len(st, 5),
+		                 "emergency.note", &a, e) < 0) {
+			step = -1;
+			break;
+		}
+		json_array_append_new(ev, json_pack("{s:I, s:s, s:o, s:s, s:s, s:s}", "at",
 		                                    (json_int_t)stmt_int(st, 0), "status",
 		                                    stmt_text(st, 1), "needs",
 		                                    needs_json(stmt_text(st, 2)), "channel",
-		                                    stmt_text(st, 3), "user_name", stmt_text(st, 4)));
+		                                    stmt_text(st, 3), "user_name", stmt_text(st, 4),
+		                                    "note", note ? note : ""));
+	}
 	stmt_done(st);
 	if (step < 0) {
 		json_decref(ev);
@@ -1837,7 +1846,7 @@ const struct migration emergency_migrations[] = {
      " dwelling_id BIGINT NOT NULL REFERENCES dwellings(id),"
      " community_id BIGINT NOT NULL, building_id BIGINT NOT NULL, unit TEXT NOT NULL,"
      " floor BIGINT NOT NULL, room TEXT NOT NULL, label TEXT NOT NULL,"
-     " occupied BIGINT NOT NULL, status TEXT NOT NULL, needs TEXT NOT NULL, note TEXT,"
+     " occupied BIGINT NOT NULL, status TEXT NOT NULL, needs TEXT NOT NULL,"
      " channel TEXT, changed_at BIGINT, reached_at BIGINT, reached_channel TEXT,"
      " PRIMARY KEY (activation_id, dwelling_id));"
      "CREATE INDEX emergency_households_dwelling ON emergency_households (dwelling_id);"
@@ -1847,7 +1856,7 @@ const struct migration emergency_migrations[] = {
      " id @id, activation_id BIGINT NOT NULL REFERENCES emergency_activations(id),"
      " dwelling_id BIGINT NOT NULL, status TEXT NOT NULL, needs TEXT NOT NULL,"
      " channel TEXT NOT NULL, user_id BIGINT NOT NULL, user_name TEXT NOT NULL,"
-     " at BIGINT NOT NULL);"
+     " at BIGINT NOT NULL, note TEXT);"
      "CREATE INDEX emergency_events_household ON emergency_events"
      " (activation_id, dwelling_id, id);"
      "CREATE TABLE emergency_vulnerable ("

@@ -38,7 +38,9 @@
  * the activation's escalate_minutes (default 30) is *overdue*.
  *
  * Notes are sealed at rest (seal.h, context "emergency.note") with the
- * register's keyring: they may name an illness.
+ * register's keyring: they may name an illness.  A note belongs to the
+ * event (emergency_events.note) and to the help request it opened
+ * (emergency_requests.note); both are listed in keyrotate_columns[].
  *
  * Closing an activation (audited) stops its door cards and marks; its
  * report (emergency_report) is computed from the stored rows whenever asked
@@ -215,8 +217,8 @@ int emergency_live(struct store *db, struct jsonw *w, int64_t community_id,
                    int64_t activation_id, const struct emergency_only *only, int64_t now,
                    struct err *e);
 
-/* A household's history: {"dwelling_id","label","status","events":
- * [{"at","status","needs","channel","user_name"}]} oldest first. */
+/* A household's history: {"dwelling_id","building_id","label","events":
+ * [{"at","status","needs","channel","user_name","note"}]} oldest first. */
 int emergency_household(struct store *db, json_t **out, int64_t community_id,
                         int64_t activation_id, int64_t dwelling_id,
                         const struct emergency_only *only, struct err *e);

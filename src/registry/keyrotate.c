@@ -45,6 +45,15 @@ static const char sql_corr_page[] =
     " ORDER BY id LIMIT ?";
 static const char sql_corr_update[] =
     "UPDATE correction_requests SET value = ? WHERE id = ? AND value = ?";
+/* emergency notes (src/field/emergency.c: the event's, and the help request's) */
+static const char sql_em_event_page[] =
+    "SELECT id, note FROM emergency_events WHERE id > ? AND note IS NOT NULL ORDER BY id LIMIT ?";
+static const char sql_em_event_update[] =
+    "UPDATE emergency_events SET note = ? WHERE id = ? AND note = ?";
+static const char sql_em_request_page[] =
+    "SELECT id, note FROM emergency_requests WHERE id > ? AND note IS NOT NULL ORDER BY id LIMIT ?";
+static const char sql_em_request_update[] =
+    "UPDATE emergency_requests SET note = ? WHERE id = ? AND note = ?";
 
 const struct sealed_column keyrotate_columns[] = {
     {"residents.id_number", "resident.id_number", sql_res_id_page, sql_res_id_update},
@@ -52,6 +61,8 @@ const struct sealed_column keyrotate_columns[] = {
     {"care_resident_tags.detail", "care.detail", sql_care_detail_page, sql_care_detail_update},
     {"care_resident_tags.note", "care.note", sql_care_note_page, sql_care_note_update},
     {"correction_requests.value", "correction.id_number", sql_corr_page, sql_corr_update},
+    {"emergency_events.note", "emergency.note", sql_em_event_page, sql_em_event_update},
+    {"emergency_requests.note", "emergency.note", sql_em_request_page, sql_em_request_update},
 };
 const size_t keyrotate_columns_n = sizeof(keyrotate_columns) / sizeof(keyrotate_columns[0]);
 

@@ -22,6 +22,7 @@
 #include "core/seal.h"
 #include "field/doorcard.h"
 #include "field/emergency.h"
+#include "registry/keyrotate.h"
 #include "registry/resident.h"
 #include "registry/structure.h"
 #include "routes.h"
@@ -451,6 +452,23 @@ static void test_marks_scope_and_report(void **state)
 	}
 	assert_int_equal(emergency_report(fx.db, &rep, fx.c2, act, &e), -1);
 	assert_int_equal(e.code, ERR_NOT_FOUND);
+	err_clear(&e);
+	/* the sealed notes follow a key rotation: re-sealed under key 2, and
+	 * the history still opens them */
+	{
+		int64_t counts[256], done = 0;
+		json_t *hist = NULL;
+		assert_int_equal(seal_rotate(fx.kr, &e), 0);
+		assert_int_equal(keyrotate_reseal(fx.db, fx.kr, NULL, &done, &e), 0);
+		assert_true(done >= 2); /* the event's note and the request's */
+		assert_int_equal(keyrotate_status(fx.db, counts, &e), 0);
+		assert_int_equal(counts[1], 0);
+		assert_int_equal(emergency_household(fx.db, &hist, fx.c1, act, fx.da[1], NULL, &e), 0);
+		json_t *ev = json_array_get(json_object_get(hist, "events"), 0);
+		note[600] = '\0'; /* the 200 characters recorded */
+		assert_string_equal(json_string_value(json_object_get(ev, "note")), note);
+		json_decref(hist);
+	}
 	assert_int_equal(emergency_close(fx.db, fx.c1, act, &em_who, &e), 0);
 	arena_release(&a);
 }
