@@ -119,6 +119,7 @@ bench: deps-bench build/linli
 	@bash bench/import.sh
 	@if [ -f bench/tally.sh ]; then bash bench/tally.sh; fi
 	@bash bench/residents.sh
+	@bash bench/emergency.sh
 
 clean:
 	rm -rf build

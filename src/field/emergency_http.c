@@ -554,6 +554,8 @@ static void limits_read(void)
 static int open_card(struct req *r, const char *token, struct doorcard *card, struct err *e)
 {
 	int64_t now = time_now();
+	if (!token || !*token)
+		return err_set(e, ERR_INVALID, "token", "token is required (the code of the door card)");
 	pthread_once(&limits_once, limits_read);
 	if (!doorcard_limit_ok(DOORCARD_LIMIT_ADDRESS, r->ip, now) ||
 	    !doorcard_limit_ok(DOORCARD_LIMIT_MISS, r->ip, now))

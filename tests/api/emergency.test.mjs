@@ -194,6 +194,11 @@ describe('emergency activation', { timeout: 110_000 }, () => {
       assert.equal(req.status, 'open');
     });
 
+    it('asks for the token (400) when there is none', async () => {
+      assertError(await request(srv.base, 'GET', '/api/safe'), 400, 'invalid', 'token');
+      assertError(await safePost(srv.base, { status: 'safe' }), 400, 'invalid', 'token');
+    });
+
     it('refuses unknown and malformed tokens with one answer', async () => {
       assertError(await safeGet(srv.base, 'A'.repeat(43)), 404);
       assertError(await safeGet(srv.base, 'short'), 404);
