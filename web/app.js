@@ -43,7 +43,7 @@ import { surveyView } from './views/survey.js';
 import { privacyIndexView, privacySettingsView, privacyResidentView } from './views/privacy.js';
 import { residentsIndexView, residentsView } from './views/residents.js';
 import { residentView } from './views/resident.js';
-import { emergencyIndexView, emergencyListView, emergencyLiveView, emergencyReportView } from './views/emergency.js';
+import { emergencyIndexView, emergencyListView, emergencyLiveView, emergencyReportView, emergencyMineView } from './views/emergency.js';
 import { doorCardsView } from './views/doorcards.js';
 import { checkinPublicView } from './views/checkin_public.js';
 
@@ -133,8 +133,9 @@ const PILLARS = [
     key: 'pillar.fields',
     modules: [{
       key: 'nav.emergency', href: '#/emergency', testid: 'nav-emergency',
-      /* Activations and the live view: staff (a building lead sees their buildings). */
-      show: isStaff,
+      /* Activations and the live view: staff (a building lead sees their
+         buildings); volunteers see their follow-up visits. */
+      show: (u) => isStaff(u) || ((u && u.grants) || []).some((g) => g.role === 'volunteer'),
       active: (path) => path === '/emergency' || /^\/communities\/\d+\/(emergency|buildings\/\d+\/door-cards)(\/|$)/.test(path),
     }],
   },
@@ -193,6 +194,7 @@ const ROUTES = [
   { pattern: /^\/communities\/(\d+)\/emergency$/, view: emergencyListView },
   { pattern: /^\/communities\/(\d+)\/emergency\/(\d+)$/, view: emergencyLiveView },
   { pattern: /^\/communities\/(\d+)\/emergency\/(\d+)\/report$/, view: emergencyReportView },
+  { pattern: /^\/communities\/(\d+)\/emergency\/(\d+)\/mine$/, view: emergencyMineView },
   { pattern: /^\/communities\/(\d+)\/buildings\/(\d+)\/door-cards$/, view: doorCardsView },
   { pattern: /^\/safe\/[A-Za-z0-9_-]+$/, view: checkinPublicView, public: true },
 ];

@@ -101,9 +101,10 @@ static const char sql_live_req[] =
     "SELECT id, dwelling_id, needs, note, status, matched_to, matched_user, created_at,"
     " matched_at, closed_at FROM emergency_requests WHERE activation_id = ? ORDER BY id";
 static const char sql_fu_list[] =
-    "SELECT id, dwelling_id, assignee, assignee_name, note, created_at, done_at"
-    " FROM emergency_followups WHERE activation_id = ? AND (? = 0 OR assignee = ?)"
-    " ORDER BY id";
+    "SELECT f.id, f.dwelling_id, f.assignee, f.assignee_name, f.note, f.created_at, f.done_at,"
+    " h.label FROM emergency_followups f JOIN emergency_households h"
+    " ON h.activation_id = f.activation_id AND h.dwelling_id = f.dwelling_id"
+    " WHERE f.activation_id = ? AND (? = 0 OR f.assignee = ?) ORDER BY f.id";
 static const char sql_fu_add[] =
     "INSERT INTO emergency_followups (activation_id, dwelling_id, assignee, assignee_name,"
     " note, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id";
@@ -1323,9 +1324,9 @@ int emergency_live(struct store *db, struct jsonw *w, int64_t community_id,
 			bool overdue = now - stmt_int(st, 5) > escalate;
 			json_array_append_new(
 			    overdue ? over : fresh,
-			    json_pack("{s:I, s:I, s:I, s:s, s:s, s:I, s:b}", "id",
+			    json_pack("{s:I, s:I, s:s, s:I, s:s, s:s, s:I, s:b}", "id",
 			              (json_int_t)stmt_int(st, 0), "dwelling_id",
-			              (json_int_t)stmt_int(st, 1), "assignee",
+			              (json_int_t)stmt_int(st, 1), "label", stmt_text(st, 7), "assignee",
 			              (json_int_t)stmt_int(st, 2), "assignee_name", stmt_text(st, 3),
 			              "note", stmt_text(st, 4), "created_at",
 			              (json_int_t)stmt_int(st, 5), "overdue", overdue));
@@ -1546,12 +1547,12 @@ int emergency_followups(struct store *db, json_t **out, int64_t community_id,
 	arr = json_array();
 	while ((step = stmt_step(st, e)) == STORE_ROW)
 		json_array_append_new(
-		    arr, json_pack("{s:I, s:I, s:I, s:s, s:s, s:I, s:o, s:b}", "id",
+		    arr, json_pack("{s:I, s:I, s:s, s:I, s:s, s:s, s:I, s:o, s:b}", "id",
 		                   (json_int_t)stmt_int(st, 0), "dwelling_id",
-		                   (json_int_t)stmt_int(st, 1), "assignee", (json_int_t)stmt_int(st, 2),
-		                   "assignee_name", stmt_text(st, 3), "note", stmt_text(st, 4),
-		                   "created_at", (json_int_t)stmt_int(st, 5), "done_at",
-		                   int_or_null(st, 6),
+		                   (json_int_t)stmt_int(st, 1), "label", stmt_text(st, 7), "assignee",
+		                   (json_int_t)stmt_int(st, 2), "assignee_name", stmt_text(st, 3),
+		                   "note", stmt_text(st, 4), "created_at", (json_int_t)stmt_int(st, 5),
+		                   "done_at", int_or_null(st, 6),
 		                   "overdue", stmt_is_null(st, 6) && now - stmt_int(st, 5) > escalate));
 	stmt_done(st);
 	if (step < 0) {

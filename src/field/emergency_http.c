@@ -293,14 +293,18 @@ static void post_activation(struct req *r)
 	                                  "status", "open"));
 }
 
+static int open_followups(struct req *r, struct community *c, int64_t *mine, struct err *e);
+
 static void get_activations(struct req *r)
 {
 	struct community c;
-	struct emergency_only only;
 	struct err e = ERR_INIT;
+	int64_t mine;
 	json_t *out;
-	if (open_em(r, &c, READ, &only, &e) < 0 || emergency_list(r->db, &out, c.id, &e) < 0)
+	/* staff, and volunteers (who go on to their follow-ups) */
+	if (open_followups(r, &c, &mine, &e) < 0 || emergency_list(r->db, &out, c.id, &e) < 0)
 		return http_reply_err(r, &e);
+	json_object_set_new(out, "followups_only", json_boolean(mine != 0));
 	json_object_set_new(out, "can_manage",
 	                    json_boolean(auth_changes_community(r->user, c.id, c.street_id)));
 	http_reply_json(r, 200, out);

@@ -311,6 +311,12 @@ describe('emergency activation', { timeout: 110_000 }, () => {
       r = await volunteer.get(`${base()}/activations/${act}/followups`);
       assert.equal(r.status, 200, r.text);
       assert.deepEqual(r.json.followups.map((f) => f.id), [id]);
+      assert.equal(r.json.followups[0].label, sheet.cards[5].label);
+      r = await volunteer.get(`${base()}/activations`);
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.followups_only, true);
+      assertError(await resident.get(`${base()}/activations`), 403);
+      assertError(await volunteer.get(`${base()}/activations/${act}/live`), 403);
       r = await volunteer.patch(`${base()}/activations/${act}/followups/${id}`, { done: true });
       assert.equal(r.status, 200, r.text);
       r = await worker.get(`${base()}/activations/${act}/live`);

@@ -90,5 +90,24 @@ test('a worker declares for a building; a phone checks in safe; the live view tu
       (el) => getComputedStyle(el.closest('td')).backgroundColor);
     assert.equal(bg, 'rgb(207, 238, 221)', 'the cell is green');
     await shot(wp, 'emergency-live');
+
+    /* an unreached household: the worker records a phone call nobody
+       answered and assigns a follow-up visit to the volunteer, who sees it
+       on their phone and marks it done */
+    const other = live.json.buildings[0].floors.flatMap((f) => f.dwellings).find((d) => d.occupied && d.id !== cell.id);
+    await wp.locator(`[data-testid="em-cell"][data-dwelling="${other.id}"]`).click();
+    await byTestId(wp, 'em-mark-no_answer').click();
+    await byTestId(wp, 'em-mark-save').click();
+    await wp.locator(`[data-testid="em-cell"][data-dwelling="${other.id}"][data-status="no_answer"]`).waitFor();
+    await wp.locator(`[data-testid="em-cell"][data-dwelling="${other.id}"]`).click();
+    await byTestId(wp, 'em-fu-assignee').selectOption({ label: '刘洋（志愿者）' });
+    await byTestId(wp, 'em-fu-add').click();
+    const vp = await as('volunteer');
+    await byTestId(vp, 'nav-emergency').click();
+    await byTestId(vp, 'em-act').first().click();
+    await byTestId(vp, 'em-mine').waitFor();
+    assert.match(await byTestId(vp, 'em-mine').textContent(), new RegExp(other.room));
+    await byTestId(vp, 'em-fu-done').click();
+    await vp.getByText('完成于').waitFor();
   });
 });

@@ -19,6 +19,7 @@ import { h, uid } from '../dom.js';
 import { t, formatInt } from '../i18n.js';
 import { get, post, request, download, errorText } from '../api.js';
 import { NEEDS } from './checkin_public.js';
+import { memberCommunities } from './rounds.js';
 
 export const STATUSES = ['unknown', 'safe', 'needs_help', 'away', 'no_answer'];
 const HAZARDS = ['fire', 'flood', 'typhoon', 'earthquake', 'heat', 'cold', 'gas_leak', 'power_outage', 'epidemic', 'other'];
@@ -43,8 +44,7 @@ function countsLine(c) {
 /* ---- #/emergency ---------------------------------------------------------- */
 
 export async function emergencyIndexView(ctx) {
-  const data = await get('/api/communities');
-  const list = data.communities || data || [];
+  const list = await memberCommunities(ctx.user);
   if (list.length === 1) {
     history.replaceState(null, '', `#/communities/${list[0].id}/emergency`);
     return emergencyListView({ ...ctx, params: [list[0].id] });
@@ -52,26 +52,25 @@ export async function emergencyIndexView(ctx) {
   return h('section', null,
     h('h1', { tabindex: -1 }, t('em.title')),
     h('ul', { class: 'plain' }, list.map((c) => h('li', null,
-      h('a', { href: `#/communities/${c.id}/emergency` }, c.name)))));
+      h('a', { href: `#/communities/${c.id}/emergency` }, c.name || `#${c.id}`)))));
 }
 
 /* ---- #/communities/{id}/emergency ------------------------------------------ */
 
 export async function emergencyListView(ctx) {
   const cid = ctx.params[0];
-  const [data, tree] = await Promise.all([
-    get(`/api/communities/${cid}/activations`),
-    get(`/api/communities/${cid}`).catch(() => null),
-  ]);
+  const data = await get(`/api/communities/${cid}/activations`);
+  const tree = data.can_manage ? await get(`/api/communities/${cid}`).catch(() => null) : null;
   const buildings = tree ? (tree.compounds || []).flatMap((p) => (p.buildings || []).map((b) => ({ ...b, compound: p.name }))) : [];
   const section = h('section', { class: 'em-page', dataset: { testid: 'em-list' } },
     h('h1', { tabindex: -1 }, t('em.title')));
 
   const acts = data.activations || [];
+  const target = (a) => (data.followups_only ? `#/communities/${cid}/emergency/${a.id}/mine` : `#/communities/${cid}/emergency/${a.id}`);
   section.append(h('h2', null, t('em.activations')),
     acts.length === 0 ? h('p', { class: 'muted' }, t('em.none'))
       : h('ul', { class: 'plain em-acts' }, acts.map((a) => h('li', null,
-        h('a', { href: `#/communities/${cid}/emergency/${a.id}`, dataset: { testid: 'em-act' } }, a.title),
+        h('a', { href: target(a), dataset: { testid: 'em-act' } }, a.title),
         ` · ${t(`em.hazard.${a.hazard}`)} · ${t(`em.state.${a.status}`)} · ${when(a.declared_at)} · `,
         t('em.reached_of', { reached: formatInt(a.reached), households: formatInt(a.households) })))));
 
@@ -169,7 +168,7 @@ export async function emergencyLiveView(ctx) {
     if (over.length) {
       top.push(h('section', { class: 'em-alert', dataset: { testid: 'em-overdue' } },
         h('h2', null, t('em.overdue', { n: formatInt(over.length) })),
-        h('ul', null, over.map((f) => h('li', null, `${labelOf(f.dwelling_id)} · ${f.assignee_name} · ${when(f.created_at)}`)))));
+        h('ul', null, over.map((f) => h('li', null, `${f.label} · ${f.assignee_name} · ${when(f.created_at)}`)))));
     }
     if (live.requests.length) {
       top.push(h('section', { class: 'em-requests', dataset: { testid: 'em-requests' } },
@@ -287,13 +286,40 @@ export async function emergencyLiveView(ctx) {
     h('div', { class: 'buttons' },
       h('button', { type: 'submit', class: 'primary', dataset: { testid: 'em-mark-save' } }, t('em.save')),
       h('button', { type: 'button', class: 'secondary', onclick: () => panel.replaceChildren() }, t('em.cancel'))),
-    h('h3', null, t('em.history')), history);
+    h('h3', null, t('em.history')), history,
+    followupBox(d));
     panel.replaceChildren(form);
     form.querySelector('h2').focus();
     get(`${base}/households/${d.id}`).then((r) => history.replaceChildren(...(r.events.length === 0
       ? [h('li', { class: 'muted' }, t('em.no_history'))]
       : r.events.map((e) => h('li', null, `${clock(e.at)} · ${statusName(e.status)} · ${t(`em.channel.${e.channel}`)}`,
         e.user_name ? ` · ${e.user_name}` : ''))))).catch((err) => ctx.showError(err));
+  }
+
+  /* Assign a follow-up visit to a volunteer or building lead (those who may
+     be caretakers; the list is for workers, so others do not see this). */
+  let candidates = null;
+  function followupBox(d) {
+    const box = h('div', { class: 'stack em-followup' });
+    const load = candidates || get(`/api/communities/${cid}/care/caretakers`, { quiet401: true })
+      .then((r) => (r.users || []).filter((u) => (u.roles || []).some((x) => x === 'volunteer' || x === 'lead')))
+      .catch(() => []);
+    candidates = load;
+    load.then((users) => {
+      if (!users.length) return;
+      const sel = h('select', { dataset: { testid: 'em-fu-assignee' } }, users.map((u) => h('option', { value: u.id }, u.display_name || u.username)));
+      const err = h('p', { class: 'error', role: 'alert' });
+      box.append(h('h3', null, t('em.fu.assign')),
+        h('label', null, t('em.fu.who'), ' ', sel),
+        h('button', { type: 'button', class: 'secondary', dataset: { testid: 'em-fu-add' }, onclick: async () => {
+          try {
+            await post(`${base}/followups`, { dwelling_id: d.id, assignee: Number(sel.value) });
+            ctx.showNotice(t('em.fu.added', { room: d.room }));
+            refresh();
+          } catch (e2) { err.textContent = errorText(e2); }
+        } }, t('em.fu.add')), err);
+    });
+    return box;
   }
 
   const title = h('h1', { tabindex: -1 });
@@ -313,6 +339,24 @@ export async function emergencyLiveView(ctx) {
   section.append(title, meta, stamp, actions, panel, body);
   draw();
   return section;
+}
+
+/* ---- #/communities/{id}/emergency/{a}/mine: a volunteer's follow-ups -------- */
+
+export async function emergencyMineView(ctx) {
+  const [cid, aid] = ctx.params;
+  const base = `/api/communities/${cid}/activations/${aid}`;
+  const r = await get(`${base}/followups`);
+  const list = r.followups || [];
+  return h('section', { class: 'em-page', dataset: { testid: 'em-mine' } },
+    h('h1', { tabindex: -1 }, t('em.fu.title')),
+    list.length === 0 ? h('p', { class: 'muted' }, t('em.fu.none'))
+      : h('ul', { class: 'plain' }, list.map((f) => h('li', { class: f.overdue ? 'em-overdue' : null },
+        `${f.label} · ${when(f.created_at)}`, f.note ? ` · ${f.note}` : '', ' ',
+        f.done_at ? h('span', { class: 'muted' }, t('em.fu.done_at', { time: when(f.done_at) }))
+          : h('button', { type: 'button', class: 'secondary', dataset: { testid: 'em-fu-done' }, onclick: async () => {
+            try { await request('PATCH', `${base}/followups/${f.id}`, { done: true }); ctx.refresh(); } catch (err) { ctx.showError(err); }
+          } }, t('em.fu.done'))))));
 }
 
 /* ---- #/communities/{id}/emergency/{a}/report ------------------------------- */
