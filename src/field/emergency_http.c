@@ -84,11 +84,24 @@ static struct emergency_actor actor(struct req *r)
 
 /* ---- the body of a mark: status, needs (an array of names), note ---- */
 
+/* Takes the mark from the object o (a reference is stolen). */
+static int take_mark_from(struct req *r, json_t *o, struct emergency_mark *m,
+                          const char **channel, struct err *e);
+
 static int take_mark(struct req *r, struct emergency_mark *m, const char **channel,
                      struct err *e)
 {
+	json_t *o = json_parse_object(r->body, r->body_len, e);
+	if (!o)
+		return -1;
+	return take_mark_from(r, o, m, channel, e);
+}
+
+static int take_mark_from(struct req *r, json_t *o, struct emergency_mark *m,
+                          const char **channel, struct err *e)
+{
 	const char *status = NULL;
-	json_t *o = json_parse_object(r->body, r->body_len, e), *needs, *v;
+	json_t *needs, *v;
 	const struct jfield f[] = {
 	    {"status", JF_STRING, true, 1, 20, &status, NULL},
 	    {"note", JF_STRING, false, 0, EMERGENCY_NOTE_MAX, &m->note, NULL},
@@ -97,8 +110,6 @@ static int take_mark(struct req *r, struct emergency_mark *m, const char **chann
 	size_t i;
 	int rc = -1;
 
-	if (!o)
-		return -1;
 	needs = json_incref(json_object_get(o, "needs"));
 	json_object_del(o, "needs");
 	if (json_take(o, f, channel ? 3 : 2, &r->arena, e) < 0)
@@ -608,23 +619,18 @@ static void post_safe(struct req *r)
 	token = arena_strdup(&r->arena, json_is_string(json_object_get(o, "token"))
 	                                    ? json_string_value(json_object_get(o, "token"))
 	                                    : "");
-	json_decref(o);
-	if (open_card(r, token, &card, &e) < 0)
+	json_object_del(o, "token"); /* the rest is the mark, taken strictly */
+	if (open_card(r, token, &card, &e) < 0) {
+		json_decref(o);
 		return http_reply_err(r, &e);
+	}
 	snprintf(key, sizeof(key), "%lld", (long long)card.id);
 	if (!doorcard_limit_ok(DOORCARD_LIMIT_TOKEN, key, time_now())) {
+		json_decref(o);
 		err_set(&e, ERR_RATE_LIMITED, NULL, "this card checked in many times: wait a few minutes");
 		return http_reply_err(r, &e);
 	}
-	/* take_mark refuses unknown keys: drop the token from a copy */
-	o = json_parse_object(r->body, r->body_len, &e);
-	json_object_del(o, "token");
-	char *rest = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	r->body = arena_strdup(&r->arena, rest);
-	r->body_len = strlen(rest);
-	free(rest);
-	if (take_mark(r, &m, NULL, &e) < 0)
+	if (take_mark_from(r, o, &m, NULL, &e) < 0)
 		return http_reply_err(r, &e);
 	if (m.status == EM_NO_ANSWER) {
 		err_set(&e, ERR_INVALID, "status", "status must be safe, needs_help or away");
