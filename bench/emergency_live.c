@@ -52,7 +52,8 @@ int main(int argc, char **argv)
 		int64_t t0 = time_mono_ns();
 		jw_obj(&w);
 		if (store_read_begin(db, &e) < 0 ||
-		    emergency_live(db, &w, atoll(argv[2]), atoll(argv[3]), NULL, time_now(), &e) < 0) {
+		    emergency_live(db, &w, atoll(argv[2]), atoll(argv[3]), NULL, time_now(), &e) <
+		        0) {
 			fprintf(stderr, "emergency_live: %s\n", e.message);
 			return 1;
 		}
@@ -66,7 +67,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "emergency_live: the output is not JSON\n");
 			return 1;
 		}
-		households = json_integer_value(json_object_get(json_object_get(live, "totals"), "households"));
+		households = json_integer_value(
+		    json_object_get(json_object_get(live, "totals"), "households"));
 		json_decref(live);
 		jw_release(&w);
 		compute[i] = (double)(t1 - t0) / 1e6;

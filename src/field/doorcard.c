@@ -106,9 +106,9 @@ struct dwelling_ref {
 	const char *unit, *room, *label;
 };
 
-static int building_dwellings(struct store *db, json_t **b, struct dwelling_ref **out,
-                              size_t *n, int64_t community_id, int64_t building_id,
-                              struct arena *a, struct err *e)
+static int building_dwellings(struct store *db, json_t **b, struct dwelling_ref **out, size_t *n,
+                              int64_t community_id, int64_t building_id, struct arena *a,
+                              struct err *e)
 {
 	json_t *unit, *dw;
 	size_t i, j, cap = 0;
@@ -118,8 +118,8 @@ static int building_dwellings(struct store *db, json_t **b, struct dwelling_ref 
 	if (structure_building_get(db, b, community_id, building_id, e) < 0)
 		return -1;
 	const char *bname = json_string_value(json_object_get(*b, "name"));
-	json_array_foreach(json_object_get(*b, "units"), i, unit)
-		cap += json_array_size(json_object_get(unit, "dwellings"));
+	json_array_foreach(json_object_get(*b, "units"), i, unit) cap +=
+	    json_array_size(json_object_get(unit, "dwellings"));
 	*out = arena_alloc(a, (cap ? cap : 1) * sizeof(**out));
 	json_array_foreach(json_object_get(*b, "units"), i, unit)
 	{
@@ -140,8 +140,7 @@ static int building_dwellings(struct store *db, json_t **b, struct dwelling_ref 
 }
 
 int doorcard_issue_building(struct store *db, int64_t *issued, int64_t community_id,
-                            int64_t building_id, const struct doorcard_actor *who,
-                            struct err *e)
+                            int64_t building_id, const struct doorcard_actor *who, struct err *e)
 {
 	struct arena a = ARENA_INIT;
 	struct dwelling_ref *d;
@@ -167,8 +166,8 @@ int doorcard_issue_building(struct store *db, int64_t *issued, int64_t community
 			goto out;
 		if (step == STORE_ROW)
 			continue;
-		if (insert_card(db, community_id, building_id, d[i].id, d[i].label, who->user_id, e) <
-		    0)
+		if (insert_card(db, community_id, building_id, d[i].id, d[i].label, who->user_id,
+		                e) < 0)
 			goto out;
 		(*issued)++;
 	}
@@ -189,8 +188,7 @@ out:
 
 /* The building and label of a dwelling's newest card (live or not). */
 static int card_place(struct store *db, int64_t community_id, int64_t dwelling_id,
-                      int64_t *building_id, const char **label, struct arena *a,
-                      struct err *e)
+                      int64_t *building_id, const char **label, struct arena *a, struct err *e)
 {
 	struct stmt *st = store_prepare(db, sql_last_card, e);
 	int rc;
@@ -304,11 +302,12 @@ int doorcard_sheet(struct store *db, json_t **out, int64_t community_id, int64_t
 		snprintf(key, sizeof(key), "%lld", (long long)d[i].id);
 		json_t *l = json_object_get(live, key);
 		json_array_append_new(
-		    cards, json_pack("{s:I, s:s, s:I, s:s, s:s, s:O, s:O}", "dwelling_id",
-		                     (json_int_t)d[i].id, "unit", d[i].unit, "floor",
-		                     (json_int_t)d[i].floor, "room", d[i].room, "label", d[i].label,
-		                     "token", l ? json_object_get(l, "token") : json_null(),
-		                     "issued_at", l ? json_object_get(l, "issued_at") : json_null()));
+		    cards,
+		    json_pack("{s:I, s:s, s:I, s:s, s:s, s:O, s:O}", "dwelling_id",
+		              (json_int_t)d[i].id, "unit", d[i].unit, "floor",
+		              (json_int_t)d[i].floor, "room", d[i].room, "label", d[i].label,
+		              "token", l ? json_object_get(l, "token") : json_null(), "issued_at",
+		              l ? json_object_get(l, "issued_at") : json_null()));
 	}
 	*out = json_pack("{s:{s:O, s:O, s:O}, s:O}", "building", "id", json_object_get(b, "id"),
 	                 "name", json_object_get(b, "name"), "compound",
@@ -336,7 +335,8 @@ int doorcard_token_of(struct store *db, char out[DOORCARD_TOKEN_LEN + 1], int64_
 		token_derive(out, stmt_text(st, 1));
 	stmt_done(st);
 	if (rc == STORE_DONE)
-		return err_set(e, ERR_NOT_FOUND, "dwelling_id", "this dwelling has no live door card");
+		return err_set(e, ERR_NOT_FOUND, "dwelling_id",
+		               "this dwelling has no live door card");
 	return rc < 0 ? -1 : 0;
 }
 

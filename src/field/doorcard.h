@@ -60,8 +60,7 @@ bool doorcard_token_shape(const char *s);
  * key file is loaded.
  */
 int doorcard_issue_building(struct store *db, int64_t *issued, int64_t community_id,
-                            int64_t building_id, const struct doorcard_actor *who,
-                            struct err *e);
+                            int64_t building_id, const struct doorcard_actor *who, struct err *e);
 
 /*
  * Revokes the dwelling's live card (if any) and issues a new one, in one
@@ -116,10 +115,10 @@ enum doorcard_limit {
 	DOORCARD_LIMIT_COUNT
 };
 enum {
-	DOORCARD_WINDOW = 600,          /* seconds */
-	DOORCARD_PER_ADDRESS = 600,     /* requests per address per window (default) */
-	DOORCARD_MISSES = 10,           /* unknown tokens per address per window */
-	DOORCARD_PER_TOKEN = 10,        /* check-ins per card per window */
+	DOORCARD_WINDOW = 600,      /* seconds */
+	DOORCARD_PER_ADDRESS = 600, /* requests per address per window (default) */
+	DOORCARD_MISSES = 10,       /* unknown tokens per address per window */
+	DOORCARD_PER_TOKEN = 10,    /* check-ins per card per window */
 };
 
 /* Sets the per-address limit (0: no limit on requests per address). */

@@ -140,12 +140,11 @@ static const char sql_report_events[] =
 
 /* ---- names ---- */
 
-static const char *const status_names[EM_STATUS_COUNT] = {"unknown", "safe", "needs_help",
-                                                          "away", "no_answer"};
-static const char *const channel_names[EM_CHANNEL_COUNT] = {"door_card", "lead", "phone",
-                                                            "worker"};
-static const char *const need_names[EM_NEED_COUNT] = {"medical", "medicine", "food", "water",
-                                                      "mobility", "shelter", "other"};
+static const char *const status_names[EM_STATUS_COUNT] = {"unknown", "safe", "needs_help", "away",
+                                                          "no_answer"};
+static const char *const channel_names[EM_CHANNEL_COUNT] = {"door_card", "lead", "phone", "worker"};
+static const char *const need_names[EM_NEED_COUNT] = {"medical",  "medicine", "food", "water",
+                                                      "mobility", "shelter",  "other"};
 static const char *const hazards[] = {"fire", "flood",    "typhoon",      "earthquake", "heat",
                                       "cold", "gas_leak", "power_outage", "epidemic",   "other"};
 
@@ -370,7 +369,8 @@ static int snapshot_building(struct store *db, int64_t act, int64_t community_id
 		char key[24];
 		snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(grid));
 		stmt_bind_int(st, 4, json_integer_value(grid));
-		stmt_bind_text(st, 5, json_string_value(json_object_get(grid_names, key)), SIZE_MAX);
+		stmt_bind_text(st, 5, json_string_value(json_object_get(grid_names, key)),
+		               SIZE_MAX);
 	} else {
 		stmt_bind_null(st, 4);
 		stmt_bind_null(st, 5);
@@ -421,7 +421,8 @@ static int snapshot_vulnerable(struct store *db, int64_t act, int64_t community_
 		json_array_foreach(json_object_get(list, "residents"), i, r)
 		{
 			json_t *d = json_object_get(r, "dwelling"), *tag, *prim;
-			int64_t did = json_is_object(d) ? json_integer_value(json_object_get(d, "id")) : 0;
+			int64_t did =
+			    json_is_object(d) ? json_integer_value(json_object_get(d, "id")) : 0;
 			struct strbuf tags;
 			size_t k;
 			struct stmt *st;
@@ -433,7 +434,8 @@ static int snapshot_vulnerable(struct store *db, int64_t act, int64_t community_
 			{
 				if (k)
 					strbuf_addstr(&tags, "、");
-				strbuf_addstr(&tags, json_string_value(json_object_get(tag, "name_zh")));
+				strbuf_addstr(&tags,
+				              json_string_value(json_object_get(tag, "name_zh")));
 			}
 			prim = json_object_get(r, "primary");
 			if (!(st = store_prepare(db, sql_vul_add, e))) {
@@ -444,11 +446,13 @@ static int snapshot_vulnerable(struct store *db, int64_t act, int64_t community_
 			stmt_bind_int(st, 1, act);
 			stmt_bind_int(st, 2, json_integer_value(json_object_get(r, "id")));
 			stmt_bind_int(st, 3, did);
-			stmt_bind_text(st, 4, json_string_value(json_object_get(r, "name")), SIZE_MAX);
+			stmt_bind_text(st, 4, json_string_value(json_object_get(r, "name")),
+			               SIZE_MAX);
 			stmt_bind_int(st, 5, json_integer_value(json_object_get(r, "priority")));
 			stmt_bind_text(st, 6, tags.buf, SIZE_MAX);
 			if (json_is_object(prim))
-				stmt_bind_text(st, 7, json_string_value(json_object_get(prim, "name")),
+				stmt_bind_text(st, 7,
+				               json_string_value(json_object_get(prim, "name")),
 				               SIZE_MAX);
 			else
 				stmt_bind_null(st, 7);
@@ -525,8 +529,8 @@ int emergency_declare(struct store *db, int64_t *out, int64_t community_id,
 			if (dup)
 				continue;
 			blds[nb++] = n->buildings[i];
-			if (household_list(db, &a, community_id, "building", n->buildings[i], &hh, &nh,
-			                   e) < 0) {
+			if (household_list(db, &a, community_id, "building", n->buildings[i], &hh,
+			                   &nh, e) < 0) {
 				if (e->code == ERR_NOT_FOUND) {
 					err_clear(e);
 					err_set(e, ERR_NOT_FOUND, "buildings",
@@ -557,7 +561,8 @@ int emergency_declare(struct store *db, int64_t *out, int64_t community_id,
 	stmt_bind_text(st, 2, n->hazard, SIZE_MAX);
 	stmt_bind_text(st, 3, n->title, SIZE_MAX);
 	stmt_bind_text(st, 4, n->community ? "community" : "buildings", SIZE_MAX);
-	stmt_bind_int(st, 5, n->escalate_minutes ? n->escalate_minutes : EMERGENCY_ESCALATE_DEFAULT);
+	stmt_bind_int(st, 5,
+	              n->escalate_minutes ? n->escalate_minutes : EMERGENCY_ESCALATE_DEFAULT);
 	stmt_bind_int(st, 6, who->user_id);
 	stmt_bind_text(st, 7, who->display_name ? who->display_name : "", SIZE_MAX);
 	stmt_bind_int(st, 8, time_now());
@@ -567,14 +572,15 @@ int emergency_declare(struct store *db, int64_t *out, int64_t community_id,
 	if (!act)
 		goto out;
 	for (i = 0; i < nb; i++)
-		if (snapshot_building(db, act, community_id, blds[i], &occupied, grid_names, &in_scope,
-		                      &a, e) < 0)
+		if (snapshot_building(db, act, community_id, blds[i], &occupied, grid_names,
+		                      &in_scope, &a, e) < 0)
 			goto out;
 	if (snapshot_vulnerable(db, act, community_id, &in_scope, e) < 0)
 		goto out;
 	if (audit_append(db, who->user_id, who->username, "emergency.declare",
 	                 arena_printf(&a, "activation:%lld", (long long)act), community_id, who->ip,
-	                 arena_printf(&a, "{\"hazard\":\"%s\",\"buildings\":%zu,\"households\":%zu}",
+	                 arena_printf(&a,
+	                              "{\"hazard\":\"%s\",\"buildings\":%zu,\"households\":%zu}",
 	                              n->hazard, nb, occupied.n),
 	                 e) < 0 ||
 	    store_commit(db, e) < 0)
@@ -609,7 +615,7 @@ static json_t *act_json(struct stmt *st)
 	json_t *ids = json_array(), *v;
 	size_t i;
 	json_array_foreach(notices, i, v)
-		json_array_append_new(ids, json_integer(atoll(json_string_value(v))));
+	    json_array_append_new(ids, json_integer(atoll(json_string_value(v))));
 	json_decref(notices);
 	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:I, s:o, s:o, s:o, s:o}", "id",
 	                 (json_int_t)stmt_int(st, 0), "hazard", stmt_text(st, 1), "title",
@@ -621,8 +627,7 @@ static json_t *act_json(struct stmt *st)
 }
 
 /* The activation as JSON into *out; ERR_NOT_FOUND outside the community. */
-static int act_load(struct store *db, json_t **out, int64_t community_id, int64_t id,
-                    struct err *e)
+static int act_load(struct store *db, json_t **out, int64_t community_id, int64_t id, struct err *e)
 {
 	struct stmt *st = store_prepare(db, sql_act_get, e);
 	int rc;
@@ -665,9 +670,8 @@ int emergency_list(struct store *db, json_t **out, int64_t community_id, struct 
 
 /* ---- broadcast and close ---- */
 
-int emergency_broadcast(struct store *db, json_t **out, int64_t community_id,
-                        int64_t activation_id, const char *body,
-                        const struct emergency_actor *who, struct err *e)
+int emergency_broadcast(struct store *db, json_t **out, int64_t community_id, int64_t activation_id,
+                        const char *body, const struct emergency_actor *who, struct err *e)
 {
 	struct arena a = ARENA_INIT;
 	json_t *act = NULL, *ids = json_array();
@@ -690,13 +694,14 @@ int emergency_broadcast(struct store *db, json_t **out, int64_t community_id,
 	}
 	const char *title = json_string_value(json_object_get(act, "title"));
 	const char *text =
-	    body ? body
-	         : "请立即报平安：扫描门上应急门卡的二维码，点“我家平安”；需要帮助请点“我需要帮助”。"
-	           "无法扫码请联系楼组长或拨打社区电话。\n"
-	           "Please check in: scan the QR code on your door card and tap \"We are safe\", "
-	           "or \"I need help\".";
-	struct notice_new nn = {.title = title, .body = text, .category = "announcement",
-	                        .pinned = true};
+	    body
+	        ? body
+	        : "请立即报平安：扫描门上应急门卡的二维码，点“我家平安”；需要帮助请点“我需要帮助”。"
+	          "无法扫码请联系楼组长或拨打社区电话。\n"
+	          "Please check in: scan the QR code on your door card and tap \"We are safe\", "
+	          "or \"I need help\".";
+	struct notice_new nn = {
+	    .title = title, .body = text, .category = "announcement", .pinned = true};
 	if (!strcmp(json_string_value(json_object_get(act, "scope")), "community")) {
 		nn.scope = "community";
 		nn.scope_id = community_id;
@@ -811,11 +816,13 @@ static int mark_in_tx(struct store *db, int64_t community_id, int64_t act, int64
 	}
 	stmt_done(st);
 	if (rc == STORE_DONE)
-		return err_set(e, ERR_NOT_FOUND, "dwelling_id", "this dwelling is not in the activation");
+		return err_set(e, ERR_NOT_FOUND, "dwelling_id",
+		               "this dwelling is not in the activation");
 	if (rc < 0)
 		return -1;
 	if (!only_has(only, building))
-		return err_set(e, ERR_FORBIDDEN, "dwelling_id", "this household is not in your buildings");
+		return err_set(e, ERR_FORBIDDEN, "dwelling_id",
+		               "this household is not in your buildings");
 	if (closed)
 		return err_set(e, ERR_CONFLICT, NULL, "this activation is closed");
 	if (m->note && *m->note &&
@@ -1040,9 +1047,8 @@ static void jw_needs(struct jsonw *w, const char *s)
 	jw_arr_end(w);
 }
 
-int emergency_live(struct store *db, struct jsonw *w, int64_t community_id,
-                   int64_t activation_id, const struct emergency_only *only, int64_t now,
-                   struct err *e)
+int emergency_live(struct store *db, struct jsonw *w, int64_t community_id, int64_t activation_id,
+                   const struct emergency_only *only, int64_t now, struct err *e)
 {
 	struct arena a = ARENA_INIT;
 	json_t *act = NULL;
@@ -1103,7 +1109,8 @@ int emergency_live(struct store *db, struct jsonw *w, int64_t community_id,
 		int64_t floor = 0;
 		for (;;) {
 			step = stmt_step(st, e);
-			size_t k = step == STORE_ROW ? idmap_get(&bidx, stmt_int(st, 1)) : (size_t)-1;
+			size_t k =
+			    step == STORE_ROW ? idmap_get(&bidx, stmt_int(st, 1)) : (size_t)-1;
 			if (step == STORE_ROW && k == (size_t)-1)
 				continue; /* not one of the caller's buildings */
 			struct livebld *b = step == STORE_ROW ? &lb[k] : NULL;
@@ -1319,16 +1326,17 @@ int emergency_live(struct store *db, struct jsonw *w, int64_t community_id,
 		stmt_bind_int(st, 2, 0);
 		stmt_bind_int(st, 3, 0);
 		while ((step = stmt_step(st, e)) == STORE_ROW) {
-			if (!stmt_is_null(st, 6) || idmap_get(&dstat, stmt_int(st, 1)) == (size_t)-1)
+			if (!stmt_is_null(st, 6) ||
+			    idmap_get(&dstat, stmt_int(st, 1)) == (size_t)-1)
 				continue;
 			bool overdue = now - stmt_int(st, 5) > escalate;
 			json_array_append_new(
 			    overdue ? over : fresh,
 			    json_pack("{s:I, s:I, s:s, s:I, s:s, s:s, s:I, s:b}", "id",
 			              (json_int_t)stmt_int(st, 0), "dwelling_id",
-			              (json_int_t)stmt_int(st, 1), "label", stmt_text(st, 7), "assignee",
-			              (json_int_t)stmt_int(st, 2), "assignee_name", stmt_text(st, 3),
-			              "note", stmt_text(st, 4), "created_at",
+			              (json_int_t)stmt_int(st, 1), "label", stmt_text(st, 7),
+			              "assignee", (json_int_t)stmt_int(st, 2), "assignee_name",
+			              stmt_text(st, 3), "note", stmt_text(st, 4), "created_at",
 			              (json_int_t)stmt_int(st, 5), "overdue", overdue));
 		}
 		stmt_done(st);
@@ -1353,10 +1361,9 @@ out:
 }
 
 /* The household row's building (checks community, activation, only). */
-static int household_building(struct store *db, int64_t *building, const char **label,
-                              bool *closed, int64_t community_id, int64_t act,
-                              int64_t dwelling_id, const struct emergency_only *only,
-                              struct arena *a, struct err *e)
+static int household_building(struct store *db, int64_t *building, const char **label, bool *closed,
+                              int64_t community_id, int64_t act, int64_t dwelling_id,
+                              const struct emergency_only *only, struct arena *a, struct err *e)
 {
 	struct stmt *st = store_prepare(db, sql_hh_one, e);
 	int rc;
@@ -1373,17 +1380,18 @@ static int household_building(struct store *db, int64_t *building, const char **
 	}
 	stmt_done(st);
 	if (rc == STORE_DONE)
-		return err_set(e, ERR_NOT_FOUND, "dwelling_id", "this dwelling is not in the activation");
+		return err_set(e, ERR_NOT_FOUND, "dwelling_id",
+		               "this dwelling is not in the activation");
 	if (rc < 0)
 		return -1;
 	if (!only_has(only, *building))
-		return err_set(e, ERR_FORBIDDEN, "dwelling_id", "this household is not in your buildings");
+		return err_set(e, ERR_FORBIDDEN, "dwelling_id",
+		               "this household is not in your buildings");
 	return 0;
 }
 
-int emergency_household(struct store *db, json_t **out, int64_t community_id,
-                        int64_t activation_id, int64_t dwelling_id,
-                        const struct emergency_only *only, struct err *e)
+int emergency_household(struct store *db, json_t **out, int64_t community_id, int64_t activation_id,
+                        int64_t dwelling_id, const struct emergency_only *only, struct err *e)
 {
 	struct arena a = ARENA_INIT;
 	const char *label = NULL;
@@ -1408,12 +1416,11 @@ int emergency_household(struct store *db, json_t **out, int64_t community_id,
 			step = -1;
 			break;
 		}
-		json_array_append_new(ev, json_pack("{s:I, s:s, s:o, s:s, s:s, s:s}", "at",
-		                                    (json_int_t)stmt_int(st, 0), "status",
-		                                    stmt_text(st, 1), "needs",
-		                                    needs_json(stmt_text(st, 2)), "channel",
-		                                    stmt_text(st, 3), "user_name", stmt_text(st, 4),
-		                                    "note", note ? note : ""));
+		json_array_append_new(
+		    ev, json_pack("{s:I, s:s, s:o, s:s, s:s, s:s}", "at",
+		                  (json_int_t)stmt_int(st, 0), "status", stmt_text(st, 1), "needs",
+		                  needs_json(stmt_text(st, 2)), "channel", stmt_text(st, 3),
+		                  "user_name", stmt_text(st, 4), "note", note ? note : ""));
 	}
 	stmt_done(st);
 	if (step < 0) {
@@ -1443,7 +1450,8 @@ int emergency_followup_add(struct store *db, int64_t *out, int64_t community_id,
 	int rc = -1;
 
 	if (note && utf8_count(note, strlen(note)) > EMERGENCY_NOTE_MAX) {
-		err_set(e, ERR_INVALID, "note", "note is at most %d characters", EMERGENCY_NOTE_MAX);
+		err_set(e, ERR_INVALID, "note", "note is at most %d characters",
+		        EMERGENCY_NOTE_MAX);
 		goto out;
 	}
 	if (store_begin(db, e) < 0)
@@ -1456,7 +1464,8 @@ int emergency_followup_add(struct store *db, int64_t *out, int64_t community_id,
 		goto fail;
 	}
 	if (auth_member_check(db, &name, assignee, community_id,
-	                      AUTH_ROLE_BIT(ROLE_VOLUNTEER) | AUTH_ROLE_BIT(ROLE_LEAD), &a, e) < 0) {
+	                      AUTH_ROLE_BIT(ROLE_VOLUNTEER) | AUTH_ROLE_BIT(ROLE_LEAD), &a,
+	                      e) < 0) {
 		err_clear(e);
 		err_set(e, ERR_INVALID, "assignee",
 		        "the assignee must be a volunteer or building lead of the community");
@@ -1528,8 +1537,8 @@ fail:
 	return -1;
 }
 
-int emergency_followups(struct store *db, json_t **out, int64_t community_id,
-                        int64_t activation_id, int64_t assignee, int64_t now, struct err *e)
+int emergency_followups(struct store *db, json_t **out, int64_t community_id, int64_t activation_id,
+                        int64_t assignee, int64_t now, struct err *e)
 {
 	json_t *act = NULL, *arr;
 	struct stmt *st;
@@ -1547,13 +1556,14 @@ int emergency_followups(struct store *db, json_t **out, int64_t community_id,
 	arr = json_array();
 	while ((step = stmt_step(st, e)) == STORE_ROW)
 		json_array_append_new(
-		    arr, json_pack("{s:I, s:I, s:s, s:I, s:s, s:s, s:I, s:o, s:b}", "id",
-		                   (json_int_t)stmt_int(st, 0), "dwelling_id",
-		                   (json_int_t)stmt_int(st, 1), "label", stmt_text(st, 7), "assignee",
-		                   (json_int_t)stmt_int(st, 2), "assignee_name", stmt_text(st, 3),
-		                   "note", stmt_text(st, 4), "created_at", (json_int_t)stmt_int(st, 5),
-		                   "done_at", int_or_null(st, 6),
-		                   "overdue", stmt_is_null(st, 6) && now - stmt_int(st, 5) > escalate));
+		    arr,
+		    json_pack("{s:I, s:I, s:s, s:I, s:s, s:s, s:I, s:o, s:b}", "id",
+		              (json_int_t)stmt_int(st, 0), "dwelling_id",
+		              (json_int_t)stmt_int(st, 1), "label", stmt_text(st, 7), "assignee",
+		              (json_int_t)stmt_int(st, 2), "assignee_name", stmt_text(st, 3),
+		              "note", stmt_text(st, 4), "created_at", (json_int_t)stmt_int(st, 5),
+		              "done_at", int_or_null(st, 6), "overdue",
+		              stmt_is_null(st, 6) && now - stmt_int(st, 5) > escalate));
 	stmt_done(st);
 	if (step < 0) {
 		json_decref(arr);
@@ -1616,7 +1626,8 @@ int emergency_request_set(struct store *db, int64_t community_id, int64_t activa
 	                          AUTH_ROLE_BIT(ROLE_WORKER) | AUTH_ROLE_BIT(ROLE_GRID),
 	                      &a, e) < 0) {
 		err_clear(e);
-		err_set(e, ERR_INVALID, "matched_user", "matched_user must be a member of the community");
+		err_set(e, ERR_INVALID, "matched_user",
+		        "matched_user must be a member of the community");
 		goto fail;
 	}
 	if (!(st = store_prepare(db, sql_req_set, e)))
@@ -1658,8 +1669,8 @@ static int cmp_i64(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
-int emergency_report(struct store *db, json_t **out, int64_t community_id,
-                     int64_t activation_id, struct err *e)
+int emergency_report(struct store *db, json_t **out, int64_t community_id, int64_t activation_id,
+                     struct err *e)
 {
 	json_t *act = NULL, *rows = json_array(), *by_status = json_object(),
 	       *by_channel = json_object(), *ev_channel = json_object(), *open = json_array();
@@ -1685,9 +1696,9 @@ int emergency_report(struct store *db, json_t **out, int64_t community_id,
 		const char *status = stmt_text(st, 3);
 		json_t *sec = json_null();
 		hh++;
-		json_object_set_new(by_status, status,
-		                    json_integer(json_integer_value(json_object_get(by_status, status)) +
-		                                 1));
+		json_object_set_new(
+		    by_status, status,
+		    json_integer(json_integer_value(json_object_get(by_status, status)) + 1));
 		if (!stmt_is_null(st, 6)) {
 			const char *ch = stmt_text(st, 5);
 			int64_t s = stmt_int(st, 6) - declared;
@@ -1708,8 +1719,8 @@ int emergency_report(struct store *db, json_t **out, int64_t community_id,
 		}
 		json_array_append_new(
 		    rows, json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o}", "dwelling_id",
-		                    (json_int_t)stmt_int(st, 0), "building", stmt_text(st, 1), "label",
-		                    stmt_text(st, 2), "status", status, "needs",
+		                    (json_int_t)stmt_int(st, 0), "building", stmt_text(st, 1),
+		                    "label", stmt_text(st, 2), "status", status, "needs",
 		                    needs_json(stmt_text(st, 4)), "reached_channel",
 		                    text_or_null(st, 5), "seconds_to_reach", sec));
 	}
@@ -1732,21 +1743,23 @@ int emergency_report(struct store *db, json_t **out, int64_t community_id,
 		const char *s = stmt_text(st, 4);
 		nreq[!strcmp(s, "open") ? 0 : !strcmp(s, "matched") ? 1 : 2]++;
 		if (strcmp(s, "closed"))
-			json_array_append_new(
-			    open, json_pack("{s:I, s:I, s:o, s:s, s:o, s:I}", "id",
-			                    (json_int_t)stmt_int(st, 0), "dwelling_id",
-			                    (json_int_t)stmt_int(st, 1), "needs",
-			                    needs_json(stmt_text(st, 2)), "status", s, "matched_to",
-			                    text_or_null(st, 5), "created_at", (json_int_t)stmt_int(st, 7)));
+			json_array_append_new(open,
+			                      json_pack("{s:I, s:I, s:o, s:s, s:o, s:I}", "id",
+			                                (json_int_t)stmt_int(st, 0), "dwelling_id",
+			                                (json_int_t)stmt_int(st, 1), "needs",
+			                                needs_json(stmt_text(st, 2)), "status", s,
+			                                "matched_to", text_or_null(st, 5),
+			                                "created_at", (json_int_t)stmt_int(st, 7)));
 	}
 	stmt_done(st);
 	if (step < 0)
 		goto out;
 	qsort(secs, nsec, sizeof(*secs), cmp_i64);
-	json_t *ttr = nsec ? json_pack("{s:I, s:I, s:I}", "median", (json_int_t)secs[(nsec - 1) / 2],
-	                               "p90", (json_int_t)secs[(nsec * 9 + 9) / 10 - 1], "max",
-	                               (json_int_t)secs[nsec - 1])
-	                   : json_pack("{s:n, s:n, s:n}", "median", "p90", "max");
+	json_t *ttr = nsec
+	                  ? json_pack("{s:I, s:I, s:I}", "median", (json_int_t)secs[(nsec - 1) / 2],
+	                              "p90", (json_int_t)secs[(nsec * 9 + 9) / 10 - 1], "max",
+	                              (json_int_t)secs[nsec - 1])
+	                  : json_pack("{s:n, s:n, s:n}", "median", "p90", "max");
 	*out = json_pack(
 	    "{s:O, s:{s:I, s:O, s:o, s:o, s:O}, s:I, s:I, s:O, s:O, s:O, s:o, s:O, s:{s:I, s:I, "
 	    "s:I}, s:O}",
@@ -1813,7 +1826,8 @@ int emergency_report_csv(struct store *db, struct strbuf *out, int64_t community
 		}
 		if (json_is_integer(json_object_get(row, "seconds_to_reach")))
 			snprintf(sec, sizeof(sec), "%lld",
-			         (long long)json_integer_value(json_object_get(row, "seconds_to_reach")));
+			         (long long)json_integer_value(
+			             json_object_get(row, "seconds_to_reach")));
 		csv_field(out, json_string_value(json_object_get(row, "building")), false);
 		csv_field(out, json_string_value(json_object_get(row, "label")), false);
 		csv_field(out, json_string_value(json_object_get(row, "status")), false);
@@ -1880,4 +1894,5 @@ const struct migration emergency_migrations[] = {
      " created_at BIGINT NOT NULL, done_at BIGINT);"
      "CREATE INDEX emergency_followups_activation ON emergency_followups (activation_id);"},
 };
-const size_t emergency_migrations_n = sizeof(emergency_migrations) / sizeof(emergency_migrations[0]);
+const size_t emergency_migrations_n =
+    sizeof(emergency_migrations) / sizeof(emergency_migrations[0]);

@@ -71,11 +71,11 @@
 #include <stdint.h>
 
 enum {
-	EMERGENCY_TITLE_MAX = 100,    /* characters */
-	EMERGENCY_NOTE_MAX = 200,     /* characters */
-	EMERGENCY_BODY_MAX = 2000,    /* broadcast text, characters */
-	EMERGENCY_MATCH_MAX = 100,    /* matched_to, characters */
-	EMERGENCY_BUILDINGS_MAX = 200,/* buildings listed in one activation */
+	EMERGENCY_TITLE_MAX = 100,       /* characters */
+	EMERGENCY_NOTE_MAX = 200,        /* characters */
+	EMERGENCY_BODY_MAX = 2000,       /* broadcast text, characters */
+	EMERGENCY_MATCH_MAX = 100,       /* matched_to, characters */
+	EMERGENCY_BUILDINGS_MAX = 200,   /* buildings listed in one activation */
 	EMERGENCY_ESCALATE_DEFAULT = 30, /* minutes */
 	EMERGENCY_ESCALATE_MAX = 1440,
 	EMERGENCY_VULNERABLE_MAX = 5000, /* residents snapshotted per activation */
@@ -115,19 +115,19 @@ struct emergency_actor {
 struct emergency_new {
 	const char *hazard;
 	const char *title;
-	bool community;            /* the whole community; else buildings */
-	const int64_t *buildings;  /* borrowed; 1..EMERGENCY_BUILDINGS_MAX ids */
+	bool community;           /* the whole community; else buildings */
+	const int64_t *buildings; /* borrowed; 1..EMERGENCY_BUILDINGS_MAX ids */
 	size_t nbuildings;
-	int64_t escalate_minutes;  /* 0: the default */
+	int64_t escalate_minutes; /* 0: the default */
 };
 
 /* A status to record for one household. */
 struct emergency_mark {
-	int status;        /* enum emergency_status, not EM_UNKNOWN */
-	unsigned needs;    /* bit i: emergency_need_name(i); only with needs_help */
-	const char *note;  /* NULL or at most EMERGENCY_NOTE_MAX characters */
-	int channel;       /* enum emergency_channel */
-	int64_t user_id;   /* 0 for a door card */
+	int status;       /* enum emergency_status, not EM_UNKNOWN */
+	unsigned needs;   /* bit i: emergency_need_name(i); only with needs_help */
+	const char *note; /* NULL or at most EMERGENCY_NOTE_MAX characters */
+	int channel;      /* enum emergency_channel */
+	int64_t user_id;  /* 0 for a door card */
 	const char *user_name;
 };
 
@@ -164,9 +164,8 @@ int emergency_list(struct store *db, json_t **out, int64_t community_id, struct 
  * ("emergency.broadcast").  *out: {"notices": [ids], "broadcast_at"}.
  * ERR_CONFLICT when the activation is closed.
  */
-int emergency_broadcast(struct store *db, json_t **out, int64_t community_id,
-                        int64_t activation_id, const char *body,
-                        const struct emergency_actor *who, struct err *e);
+int emergency_broadcast(struct store *db, json_t **out, int64_t community_id, int64_t activation_id,
+                        const char *body, const struct emergency_actor *who, struct err *e);
 
 /*
  * Records a status for a household of the activation (staff, a lead, a
@@ -183,7 +182,7 @@ int emergency_mark(struct store *db, int64_t community_id, int64_t activation_id
 struct emergency_cover {
 	int64_t activation_id;
 	const char *title, *hazard, *label, *status; /* in the arena */
-	int64_t changed_at;                           /* 0: never */
+	int64_t changed_at;                          /* 0: never */
 };
 
 /* The open activation that covers the card's dwelling.  ERR_NOT_FOUND
@@ -213,15 +212,13 @@ int emergency_checkin(struct store *db, struct emergency_cover *out, const struc
  * out.  Streamed (jsonw), not a tree: 10,000 dwellings are one query and
  * one pass.  On failure w holds a partial object the caller discards.
  */
-int emergency_live(struct store *db, struct jsonw *w, int64_t community_id,
-                   int64_t activation_id, const struct emergency_only *only, int64_t now,
-                   struct err *e);
+int emergency_live(struct store *db, struct jsonw *w, int64_t community_id, int64_t activation_id,
+                   const struct emergency_only *only, int64_t now, struct err *e);
 
 /* A household's history: {"dwelling_id","building_id","label","events":
  * [{"at","status","needs","channel","user_name","note"}]} oldest first. */
-int emergency_household(struct store *db, json_t **out, int64_t community_id,
-                        int64_t activation_id, int64_t dwelling_id,
-                        const struct emergency_only *only, struct err *e);
+int emergency_household(struct store *db, json_t **out, int64_t community_id, int64_t activation_id,
+                        int64_t dwelling_id, const struct emergency_only *only, struct err *e);
 
 /*
  * Assigns a follow-up visit of a household to a user who is a volunteer or
@@ -241,8 +238,8 @@ int emergency_followup_done(struct store *db, int64_t community_id, int64_t acti
 /* The follow-ups of the activation, all or those of one assignee (> 0):
  * {"followups": [{"id","dwelling_id","label","assignee","assignee_name",
  * "note","created_at","done_at","overdue"}]}. */
-int emergency_followups(struct store *db, json_t **out, int64_t community_id,
-                        int64_t activation_id, int64_t assignee, int64_t now, struct err *e);
+int emergency_followups(struct store *db, json_t **out, int64_t community_id, int64_t activation_id,
+                        int64_t assignee, int64_t now, struct err *e);
 
 /*
  * Moves a help request: status "matched" (with matched_to, a supply item
@@ -269,8 +266,8 @@ int emergency_close(struct store *db, int64_t community_id, int64_t activation_i
  * "matched","closed"}, "rows": [{"dwelling_id","building","label","status",
  * "needs","reached_channel","seconds_to_reach"}]}.  Open or closed.
  */
-int emergency_report(struct store *db, json_t **out, int64_t community_id,
-                     int64_t activation_id, struct err *e);
+int emergency_report(struct store *db, json_t **out, int64_t community_id, int64_t activation_id,
+                     struct err *e);
 
 /* The report's rows as CSV (UTF-8 with BOM, CRLF): 楼栋,房屋,状态,需要,
  * 首次联系渠道,用时（秒）. */

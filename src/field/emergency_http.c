@@ -40,8 +40,8 @@ enum need { READ, CHANGE };
  * Opens the community r->param[0] for staff; *only gets the buildings a
  * building lead is limited to (or stays empty for everyone else).
  */
-static int open_em(struct req *r, struct community *c, enum need need,
-                   struct emergency_only *only, struct err *e)
+static int open_em(struct req *r, struct community *c, enum need need, struct emergency_only *only,
+                   struct err *e)
 {
 	const struct principal *p = r->user;
 	int64_t *ids;
@@ -54,7 +54,8 @@ static int open_em(struct req *r, struct community *c, enum need need,
 	ids = arena_alloc(&r->arena, (p->ngrants + 1) * sizeof(*ids));
 	for (size_t i = 0; i < p->ngrants; i++) {
 		const struct grant *g = &p->grants[i];
-		if (g->role == ROLE_ADMIN || (g->role == ROLE_STREET && g->street_id == c->street_id) ||
+		if (g->role == ROLE_ADMIN ||
+		    (g->role == ROLE_STREET && g->street_id == c->street_id) ||
 		    ((g->role == ROLE_WORKER || g->role == ROLE_GRID) && g->community_id == c->id))
 			full = true;
 		else if (g->role == ROLE_LEAD && g->scope == SCOPE_BUILDING &&
@@ -71,25 +72,25 @@ static int open_em(struct req *r, struct community *c, enum need need,
 static bool volunteer_of(const struct principal *p, int64_t community_id)
 {
 	for (size_t i = 0; p && i < p->ngrants; i++)
-		if (p->grants[i].role == ROLE_VOLUNTEER && p->grants[i].community_id == community_id)
+		if (p->grants[i].role == ROLE_VOLUNTEER &&
+		    p->grants[i].community_id == community_id)
 			return true;
 	return false;
 }
 
 static struct emergency_actor actor(struct req *r)
 {
-	return (struct emergency_actor){r->user->user_id, r->user->username,
-	                                r->user->display_name, r->ip};
+	return (struct emergency_actor){r->user->user_id, r->user->username, r->user->display_name,
+	                                r->ip};
 }
 
 /* ---- the body of a mark: status, needs (an array of names), note ---- */
 
 /* Takes the mark from the object o (a reference is stolen). */
-static int take_mark_from(struct req *r, json_t *o, struct emergency_mark *m,
-                          const char **channel, struct err *e);
+static int take_mark_from(struct req *r, json_t *o, struct emergency_mark *m, const char **channel,
+                          struct err *e);
 
-static int take_mark(struct req *r, struct emergency_mark *m, const char **channel,
-                     struct err *e)
+static int take_mark(struct req *r, struct emergency_mark *m, const char **channel, struct err *e)
 {
 	json_t *o = json_parse_object(r->body, r->body_len, e);
 	if (!o)
@@ -97,8 +98,8 @@ static int take_mark(struct req *r, struct emergency_mark *m, const char **chann
 	return take_mark_from(r, o, m, channel, e);
 }
 
-static int take_mark_from(struct req *r, json_t *o, struct emergency_mark *m,
-                          const char **channel, struct err *e)
+static int take_mark_from(struct req *r, json_t *o, struct emergency_mark *m, const char **channel,
+                          struct err *e)
 {
 	const char *status = NULL;
 	json_t *needs, *v;
@@ -115,7 +116,8 @@ static int take_mark_from(struct req *r, json_t *o, struct emergency_mark *m,
 	if (json_take(o, f, channel ? 3 : 2, &r->arena, e) < 0)
 		goto out;
 	if ((m->status = emergency_status_parse(status)) <= EM_UNKNOWN) {
-		err_set(e, ERR_INVALID, "status", "status must be safe, needs_help, away or no_answer");
+		err_set(e, ERR_INVALID, "status",
+		        "status must be safe, needs_help, away or no_answer");
 		goto out;
 	}
 	if (needs && !json_is_array(needs) && !json_is_null(needs)) {
@@ -126,8 +128,9 @@ static int take_mark_from(struct req *r, json_t *o, struct emergency_mark *m,
 	{
 		int k = emergency_need_parse(json_string_value(v));
 		if (k < 0) {
-			err_set(e, ERR_INVALID, "needs",
-			        "needs are medical, medicine, food, water, mobility, shelter or other");
+			err_set(
+			    e, ERR_INVALID, "needs",
+			    "needs are medical, medicine, food, water, mobility, shelter or other");
 			goto out;
 		}
 		m->needs |= 1u << k;
@@ -189,8 +192,9 @@ static void post_cards(struct req *r)
 	who = card_actor(r);
 	if (doorcard_issue_building(r->db, &issued, c.id, r->param[1], &who, &e) < 0)
 		return http_reply_err(r, &e);
-	http_reply_json(r, 201, json_pack("{s:I, s:I}", "building_id", (json_int_t)r->param[1],
-	                                  "issued", (json_int_t)issued));
+	http_reply_json(r, 201,
+	                json_pack("{s:I, s:I}", "building_id", (json_int_t)r->param[1], "issued",
+	                          (json_int_t)issued));
 }
 
 static void get_cards(struct req *r)
@@ -207,9 +211,10 @@ static void get_cards(struct req *r)
 	json_array_foreach(json_object_get(out, "cards"), i, card)
 	{
 		const char *t = json_string_value(json_object_get(card, "token"));
-		json_object_set_new(card, "url",
-		                    t ? json_string(arena_printf(&r->arena, "%s/#/safe/%s", base, t))
-		                      : json_null());
+		json_object_set_new(
+		    card, "url",
+		    t ? json_string(arena_printf(&r->arena, "%s/#/safe/%s", base, t))
+		      : json_null());
 	}
 	json_object_set_new(out, "community", json_string(c.name));
 	http_reply_json(r, 200, out);
@@ -300,8 +305,9 @@ static void post_activation(struct req *r)
 	who = actor(r);
 	if (emergency_declare(r->db, &id, c.id, &n, &who, &e) < 0)
 		return http_reply_err(r, &e);
-	http_reply_json(r, 201, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "title", n.title,
-	                                  "status", "open"));
+	http_reply_json(
+	    r, 201,
+	    json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "title", n.title, "status", "open"));
 }
 
 static int open_followups(struct req *r, struct community *c, int64_t *mine, struct err *e);
@@ -371,8 +377,8 @@ static void post_close(struct req *r)
 	who = actor(r);
 	if (emergency_close(r->db, c.id, r->param[1], &who, &e) < 0)
 		return http_reply_err(r, &e);
-	http_reply_json(r, 200, json_pack("{s:I, s:s}", "id", (json_int_t)r->param[1], "status",
-	                                  "closed"));
+	http_reply_json(r, 200,
+	                json_pack("{s:I, s:s}", "id", (json_int_t)r->param[1], "status", "closed"));
 }
 
 /* The report is the whole activation's: not for a lead limited to some
@@ -392,8 +398,7 @@ static void get_report(struct req *r)
 	struct community c;
 	struct err e = ERR_INIT;
 	json_t *out;
-	if (open_report(r, &c, &e) < 0 ||
-	    emergency_report(r->db, &out, c.id, r->param[1], &e) < 0)
+	if (open_report(r, &c, &e) < 0 || emergency_report(r->db, &out, c.id, r->param[1], &e) < 0)
 		return http_reply_err(r, &e);
 	json_object_set_new(out, "community", json_string(c.name));
 	http_reply_json(r, 200, out);
@@ -428,7 +433,8 @@ static void post_household(struct req *r)
 	if (channel) {
 		m.channel = emergency_channel_parse(channel);
 		if (m.channel < 0 || m.channel == EM_DOOR_CARD) {
-			err_set(&e, ERR_INVALID, "channel", "channel must be lead, phone or worker");
+			err_set(&e, ERR_INVALID, "channel",
+			        "channel must be lead, phone or worker");
 			return http_reply_err(r, &e);
 		}
 	} else {
@@ -438,9 +444,10 @@ static void post_household(struct req *r)
 	m.user_name = r->user->display_name;
 	if (emergency_mark(r->db, c.id, r->param[1], r->param[2], &only, &m, &e) < 0)
 		return http_reply_err(r, &e);
-	http_reply_json(r, 200, json_pack("{s:I, s:s, s:s}", "dwelling_id", (json_int_t)r->param[2],
-	                                  "status", emergency_status_name(m.status), "channel",
-	                                  emergency_channel_name(m.channel)));
+	http_reply_json(r, 200,
+	                json_pack("{s:I, s:s, s:s}", "dwelling_id", (json_int_t)r->param[2],
+	                          "status", emergency_status_name(m.status), "channel",
+	                          emergency_channel_name(m.channel)));
 }
 
 static void get_household(struct req *r)
@@ -476,8 +483,9 @@ static void post_followup(struct req *r)
 	if (emergency_followup_add(r->db, &id, c.id, r->param[1], dwelling, assignee, note, &only,
 	                           &who, &e) < 0)
 		return http_reply_err(r, &e);
-	http_reply_json(r, 201, json_pack("{s:I, s:I, s:I}", "id", (json_int_t)id, "dwelling_id",
-	                                  (json_int_t)dwelling, "assignee", (json_int_t)assignee));
+	http_reply_json(r, 201,
+	                json_pack("{s:I, s:I, s:I}", "id", (json_int_t)id, "dwelling_id",
+	                          (json_int_t)dwelling, "assignee", (json_int_t)assignee));
 }
 
 /* Staff see every follow-up; a volunteer of the community only theirs
@@ -549,8 +557,8 @@ static void patch_request(struct req *r)
 	if (emergency_request_set(r->db, c.id, r->param[1], r->param[2], status, matched_to,
 	                          matched_user, &only, &who, &e) < 0)
 		return http_reply_err(r, &e);
-	http_reply_json(r, 200, json_pack("{s:I, s:s}", "id", (json_int_t)r->param[2], "status",
-	                                  status));
+	http_reply_json(r, 200,
+	                json_pack("{s:I, s:s}", "id", (json_int_t)r->param[2], "status", status));
 }
 
 /* ---- the public check-in ---- */
@@ -570,11 +578,13 @@ static int open_card(struct req *r, const char *token, struct doorcard *card, st
 {
 	int64_t now = time_now();
 	if (!token || !*token)
-		return err_set(e, ERR_INVALID, "token", "token is required (the code of the door card)");
+		return err_set(e, ERR_INVALID, "token",
+		               "token is required (the code of the door card)");
 	pthread_once(&limits_once, limits_read);
 	if (!doorcard_limit_ok(DOORCARD_LIMIT_ADDRESS, r->ip, now) ||
 	    !doorcard_limit_ok(DOORCARD_LIMIT_MISS, r->ip, now))
-		return err_set(e, ERR_RATE_LIMITED, NULL, "too many check-ins from here: wait a few minutes");
+		return err_set(e, ERR_RATE_LIMITED, NULL,
+		               "too many check-ins from here: wait a few minutes");
 	doorcard_limit_count(DOORCARD_LIMIT_ADDRESS, r->ip, now);
 	if (doorcard_find(r->db, card, token, &r->arena, e) < 0) {
 		if (e->code == ERR_NOT_FOUND)
@@ -627,7 +637,8 @@ static void post_safe(struct req *r)
 	snprintf(key, sizeof(key), "%lld", (long long)card.id);
 	if (!doorcard_limit_ok(DOORCARD_LIMIT_TOKEN, key, time_now())) {
 		json_decref(o);
-		err_set(&e, ERR_RATE_LIMITED, NULL, "this card checked in many times: wait a few minutes");
+		err_set(&e, ERR_RATE_LIMITED, NULL,
+		        "this card checked in many times: wait a few minutes");
 		return http_reply_err(r, &e);
 	}
 	if (take_mark_from(r, o, &m, NULL, &e) < 0)

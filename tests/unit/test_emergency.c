@@ -61,8 +61,8 @@ static void dwellings_of(int64_t building, int64_t out[4])
 
 static void add_resident(int64_t community, const char *name, int64_t dwelling)
 {
-	struct resident_input in = {.name = name, .gender = "male", .volunteer_willing = -1,
-	                            .dwelling_id = dwelling};
+	struct resident_input in = {
+	    .name = name, .gender = "male", .volunteer_willing = -1, .dwelling_id = dwelling};
 	struct err e = ERR_INIT;
 	int64_t out = 0;
 	if (resident_add(fx.db, &out, community, &in, &e) < 0)
@@ -76,8 +76,8 @@ static int group_setup(void **state)
 	char p[4200], k[4200];
 	size_t n = 0;
 	const struct migration *m = all_migrations(&n);
-	struct layout l = {.units = 1, .floors = 2, .rooms_per_floor = 2, .area = 8000,
-	                   .first_floor = 1};
+	struct layout l = {
+	    .units = 1, .floors = 2, .rooms_per_floor = 2, .area = 8000, .first_floor = 1};
 	int64_t compound, compound2, units, dwellings;
 
 	if (!(fx.dir = tmpdir_make()))
@@ -139,8 +139,11 @@ static int find_code(const char *token, struct doorcard *card, struct arena *a)
 
 static int64_t declare(bool community, int64_t building)
 {
-	struct emergency_new n = {.hazard = "fire", .title = "火情", .community = community,
-	                          .buildings = &building, .nbuildings = community ? 0 : 1};
+	struct emergency_new n = {.hazard = "fire",
+	                          .title = "火情",
+	                          .community = community,
+	                          .buildings = &building,
+	                          .nbuildings = community ? 0 : 1};
 	struct err e = ERR_INIT;
 	int64_t id = 0;
 	if (emergency_declare(fx.db, &id, fx.c1, &n, &em_who, &e) < 0)
@@ -173,11 +176,11 @@ static const char *status_in_live(int64_t act, int64_t dwelling)
 	size_t i, j, k;
 	out[0] = '\0';
 	live = live_json(act, NULL);
-	json_array_foreach(json_object_get(live, "buildings"), i, b)
-	    json_array_foreach(json_object_get(b, "floors"), j, f)
-	        json_array_foreach(json_object_get(f, "dwellings"), k, d)
-	            if (json_integer_value(json_object_get(d, "id")) == dwelling)
-	                snprintf(out, sizeof(out), "%s", json_string_value(json_object_get(d, "status")));
+	json_array_foreach(json_object_get(live, "buildings"), i,
+	                   b) json_array_foreach(json_object_get(b, "floors"), j, f)
+	    json_array_foreach(json_object_get(f, "dwellings"), k,
+	                       d) if (json_integer_value(json_object_get(d, "id")) == dwelling)
+	        snprintf(out, sizeof(out), "%s", json_string_value(json_object_get(d, "status")));
 	json_decref(live);
 	return out;
 }
@@ -185,7 +188,8 @@ static const char *status_in_live(int64_t act, int64_t dwelling)
 static void test_cards_issue_and_never_stored(void **state)
 {
 	(void)state;
-	static const char sql[] = "SELECT COUNT(*) FROM emergency_cards WHERE nonce = ? OR token_hash = ?";
+	static const char sql[] =
+	    "SELECT COUNT(*) FROM emergency_cards WHERE nonce = ? OR token_hash = ?";
 	struct err e = ERR_INIT;
 	int64_t issued = -1;
 	json_t *sheet = NULL, *c;
@@ -224,7 +228,8 @@ static void test_cards_issue_and_never_stored(void **state)
 	}
 	json_decref(sheet);
 	assert_false(doorcard_token_shape("short"));
-	assert_false(doorcard_token_shape("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA+")); /* 43, bad char */
+	assert_false(
+	    doorcard_token_shape("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA+")); /* 43, bad char */
 	assert_true(doorcard_token_shape("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA_"));
 }
 
@@ -374,12 +379,16 @@ static void test_marks_scope_and_report(void **state)
 	{
 		json_t *live = NULL;
 		live = live_json(act, NULL);
-		assert_int_equal(json_integer_value(json_object_get(json_object_get(live, "totals"), "households")), 4);
+		assert_int_equal(json_integer_value(json_object_get(json_object_get(live, "totals"),
+		                                                    "households")),
+		                 4);
 		assert_int_equal(json_array_size(json_object_get(live, "buildings")), 2);
 		json_decref(live);
 		live = live_json(act, &lead_b);
 		assert_int_equal(json_array_size(json_object_get(live, "buildings")), 1);
-		assert_int_equal(json_integer_value(json_object_get(json_object_get(live, "totals"), "households")), 1);
+		assert_int_equal(json_integer_value(json_object_get(json_object_get(live, "totals"),
+		                                                    "households")),
+		                 1);
 		json_decref(live);
 	}
 	/* a lead of b cannot mark a household of a */
@@ -395,8 +404,8 @@ static void test_marks_scope_and_report(void **state)
 	memset(note, 0, sizeof(note));
 	for (int i = 0; i < 200; i++)
 		memcpy(note + 3 * i, "安", 3);
-	m = (struct emergency_mark){.status = EM_NEEDS_HELP, .needs = 1u << 1, .note = note,
-	                            .channel = EM_PHONE};
+	m = (struct emergency_mark){
+	    .status = EM_NEEDS_HELP, .needs = 1u << 1, .note = note, .channel = EM_PHONE};
 	assert_int_equal(emergency_mark(fx.db, fx.c1, act, fx.da[1], NULL, &m, &e), 0);
 	memcpy(note + 600, "安", 3);
 	assert_int_equal(emergency_mark_check(&m, &e), -1);
@@ -437,7 +446,8 @@ static void test_marks_scope_and_report(void **state)
 	assert_int_equal(json_integer_value(json_object_get(st, "unknown")), 1);
 	assert_int_equal(json_integer_value(json_object_get(st, "no_answer")), 1);
 	assert_int_equal(json_integer_value(json_object_get(st, "needs_help")), 1);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(rep, "requests"), "open")), 1);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_object_get(rep, "requests"), "open")), 1);
 	assert_int_equal(json_array_size(json_object_get(rep, "rows")), 5);
 	json_decref(rep);
 	{
@@ -463,7 +473,8 @@ static void test_marks_scope_and_report(void **state)
 		assert_true(done >= 2); /* the event's note and the request's */
 		assert_int_equal(keyrotate_status(fx.db, counts, &e), 0);
 		assert_int_equal(counts[1], 0);
-		assert_int_equal(emergency_household(fx.db, &hist, fx.c1, act, fx.da[1], NULL, &e), 0);
+		assert_int_equal(emergency_household(fx.db, &hist, fx.c1, act, fx.da[1], NULL, &e),
+		                 0);
 		json_t *ev = json_array_get(json_object_get(hist, "events"), 0);
 		note[600] = '\0'; /* the 200 characters recorded */
 		assert_string_equal(json_string_value(json_object_get(ev, "note")), note);
