@@ -120,6 +120,7 @@ bench: deps-bench build/linli
 	@if [ -f bench/tally.sh ]; then bash bench/tally.sh; fi
 	@bash bench/residents.sh
 	@bash bench/roster.sh
+	@bash bench/emergency.sh
 
 clean:
 	rm -rf build

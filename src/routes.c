@@ -21,6 +21,7 @@
 #include "registry/privacy.h"
 #include "registry/person.h"
 #include "voice/voice_http.h"
+#include "field/emergency.h"
 
 const struct route_table *const all_route_tables[] = {
 	&http_platform_routes,
@@ -44,6 +45,7 @@ const struct route_table *const all_route_tables[] = {
 	&incident_routes,
 	&volunteer_routes,
 	&roster_routes,
+	&emergency_routes,
 };
 const size_t all_route_tables_n = sizeof(all_route_tables) / sizeof(all_route_tables[0]);
 
@@ -57,6 +59,7 @@ const size_t all_route_tables_n = sizeof(all_route_tables) / sizeof(all_route_ta
 #include "registry/account.h"
 #include "voice/topic.h"
 #include "voice/survey.h"
+#include "field/doorcard.h"
 
 static struct migration *all;
 static size_t nall;
@@ -87,6 +90,8 @@ const struct migration *all_migrations(size_t *n)
 			{ privacy_migrations, privacy_migrations_n },
 			{ resident_index_migrations, resident_index_migrations_n },
 			{ volunteer_migrations, volunteer_migrations_n },
+			{ doorcard_migrations, doorcard_migrations_n },
+			{ emergency_migrations, emergency_migrations_n },
 		};
 		for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
 			nall += parts[i].n;

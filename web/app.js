@@ -49,6 +49,9 @@ import { volunteersIndexView, volunteersView } from './views/volunteers.js';
 import { volunteerView, certificateView } from './views/volunteer.js';
 import { myShiftsIndexView, myShiftsView, checkinView } from './views/myshifts.js';
 import { rosterIndexView, rosterView, shiftView, postQrView } from './views/roster.js';
+import { emergencyIndexView, emergencyListView, emergencyLiveView, emergencyReportView, emergencyMineView } from './views/emergency.js';
+import { doorCardsView } from './views/doorcards.js';
+import { checkinPublicView } from './views/checkin_public.js';
 
 const PILLARS = [
   {
@@ -156,6 +159,16 @@ const PILLARS = [
       active: (path) => path === '/roster' || /^\/communities\/\d+\/(roster|shifts|posts)(\/|$)/.test(path),
     }],
   },
+  {
+    key: 'pillar.fields',
+    modules: [{
+      key: 'nav.emergency', href: '#/emergency', testid: 'nav-emergency',
+      /* Activations and the live view: staff (a building lead sees their
+         buildings); volunteers see their follow-up visits. */
+      show: (u) => isStaff(u) || ((u && u.grants) || []).some((g) => g.role === 'volunteer'),
+      active: (path) => path === '/emergency' || /^\/communities\/\d+\/(emergency|buildings\/\d+\/door-cards)(\/|$)/.test(path),
+    }],
+  },
 ];
 
 const ROUTES = [
@@ -223,6 +236,13 @@ const ROUTES = [
   { pattern: /^\/communities\/(\d+)\/roster(?:\/(\d{8}))?$/, view: rosterView },
   { pattern: /^\/communities\/(\d+)\/shifts\/(\d+)$/, view: shiftView },
   { pattern: /^\/communities\/(\d+)\/posts\/(\d+)\/qr$/, view: postQrView },
+  { pattern: /^\/emergency$/, view: emergencyIndexView },
+  { pattern: /^\/communities\/(\d+)\/emergency$/, view: emergencyListView },
+  { pattern: /^\/communities\/(\d+)\/emergency\/(\d+)$/, view: emergencyLiveView },
+  { pattern: /^\/communities\/(\d+)\/emergency\/(\d+)\/report$/, view: emergencyReportView },
+  { pattern: /^\/communities\/(\d+)\/emergency\/(\d+)\/mine$/, view: emergencyMineView },
+  { pattern: /^\/communities\/(\d+)\/buildings\/(\d+)\/door-cards$/, view: doorCardsView },
+  { pattern: /^\/safe\/[A-Za-z0-9_-]+$/, view: checkinPublicView, public: true },
 ];
 
 /* Where a signed-in user starts: staff at the communities they look after,

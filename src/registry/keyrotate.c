@@ -55,6 +55,15 @@ static const char sql_vol_id_page[] =
     " ORDER BY id LIMIT ?";
 static const char sql_vol_id_update[] =
     "UPDATE volunteers SET id_number = ? WHERE id = ? AND id_number = ?";
+/* emergency notes (src/field/emergency.c: the event's, and the help request's) */
+static const char sql_em_event_page[] =
+    "SELECT id, note FROM emergency_events WHERE id > ? AND note IS NOT NULL ORDER BY id LIMIT ?";
+static const char sql_em_event_update[] =
+    "UPDATE emergency_events SET note = ? WHERE id = ? AND note = ?";
+static const char sql_em_request_page[] =
+    "SELECT id, note FROM emergency_requests WHERE id > ? AND note IS NOT NULL ORDER BY id LIMIT ?";
+static const char sql_em_request_update[] =
+    "UPDATE emergency_requests SET note = ? WHERE id = ? AND note = ?";
 
 const struct sealed_column keyrotate_columns[] = {
     {"residents.id_number", "resident.id_number", sql_res_id_page, sql_res_id_update},
@@ -64,6 +73,8 @@ const struct sealed_column keyrotate_columns[] = {
     {"correction_requests.value", "correction.id_number", sql_corr_page, sql_corr_update},
     {"volunteers.phone", "volunteer.phone", sql_vol_phone_page, sql_vol_phone_update},
     {"volunteers.id_number", "volunteer.id_number", sql_vol_id_page, sql_vol_id_update},
+    {"emergency_events.note", "emergency.note", sql_em_event_page, sql_em_event_update},
+    {"emergency_requests.note", "emergency.note", sql_em_request_page, sql_em_request_update},
 };
 const size_t keyrotate_columns_n = sizeof(keyrotate_columns) / sizeof(keyrotate_columns[0]);
 
