@@ -34,7 +34,7 @@ test('a micro-fund round: open, propose, vote, close, and the resident reads the
   const worker = await as('worker');
   await byTestId(worker, 'communities-page').waitFor();
   assert.equal(await byTestId(worker, 'nav-rounds').innerText(), '微基金');
-  assert.deepEqual(await worker.locator('.pillar-name').allInnerTexts(), ['资源', '网络', '场景']);
+  assert.deepEqual(await worker.locator('.pillar-name').allInnerTexts(), ['资源', '网络', '场景', '领域']);
   await byTestId(worker, 'nav-rounds').click();
   await byTestId(worker, 'rounds-page').waitFor();
   assert.match(worker.url(), /#\/communities\/\d+\/rounds$/);
