@@ -118,7 +118,7 @@ test('a worker logs in, walks community → building, switches to English and lo
     await page.reload();
     await byTestId(page, 'building-page').waitFor();
     assert.equal(await page.locator('html').getAttribute('lang'), 'en');
-    assert.deepEqual(await page.locator('.pillar-name').allInnerTexts(), ['Resources', 'Networks', 'Scenes']);
+    assert.deepEqual(await page.locator('.pillar-name').allInnerTexts(), ['Resources', 'Networks', 'Scenes', 'Fields']);
     await shot(page, 'building-en');
 
     /* Log out: back at the login page, and the session is gone on the server. */
