@@ -18,6 +18,7 @@
 #include "registry/privacy.h"
 #include "registry/person.h"
 #include "voice/voice_http.h"
+#include "field/prep_http.h"
 
 const struct route_table *const all_route_tables[] = {
 	&http_platform_routes,
@@ -38,6 +39,10 @@ const struct route_table *const all_route_tables[] = {
 	&resident_io_routes,
 	&survey_routes,
 	&privacy_routes,
+	&plan_routes,
+	&contact_routes,
+	&supply_routes,
+	&drill_routes,
 };
 const size_t all_route_tables_n = sizeof(all_route_tables) / sizeof(all_route_tables[0]);
 
@@ -51,6 +56,10 @@ const size_t all_route_tables_n = sizeof(all_route_tables) / sizeof(all_route_ta
 #include "registry/account.h"
 #include "voice/topic.h"
 #include "voice/survey.h"
+#include "field/plan.h"
+#include "field/contact.h"
+#include "field/supply.h"
+#include "field/drill.h"
 
 static struct migration *all;
 static size_t nall;
@@ -80,6 +89,10 @@ const struct migration *all_migrations(size_t *n)
 			{ survey_migrations, survey_migrations_n },
 			{ privacy_migrations, privacy_migrations_n },
 			{ resident_index_migrations, resident_index_migrations_n },
+			{ plan_migrations, plan_migrations_n },
+			{ contact_migrations, contact_migrations_n },
+			{ supply_migrations, supply_migrations_n },
+			{ drill_migrations, drill_migrations_n },
 		};
 		for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
 			nall += parts[i].n;
