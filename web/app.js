@@ -43,6 +43,11 @@ import { surveyView } from './views/survey.js';
 import { privacyIndexView, privacySettingsView, privacyResidentView } from './views/privacy.js';
 import { residentsIndexView, residentsView } from './views/residents.js';
 import { residentView } from './views/resident.js';
+import { prepIndexView, prepView, contactsView, callListView, prepCareView } from './views/prep.js';
+import { planView } from './views/plan.js';
+import { suppliesView } from './views/supplies.js';
+import { drillsView, drillView } from './views/drills.js';
+import { learnView } from './views/learn.js';
 
 const PILLARS = [
   {
@@ -126,6 +131,20 @@ const PILLARS = [
       active: (path) => path === '/surveys' || /^\/communities\/\d+\/surveys(\/|$)/.test(path),
     }],
   },
+  {
+    key: 'pillar.fields',
+    modules: [{
+      key: 'nav.prep', href: '#/prep', testid: 'nav-prep',
+      /* Emergency preparedness: plans, the tree, supplies, drills (staff). */
+      show: isStaff,
+      active: (path) => path === '/prep' || /^\/communities\/\d+\/prep(\/|$)/.test(path),
+    }, {
+      key: 'nav.learn', href: '#/learn', testid: 'nav-learn',
+      /* Education pages and the household checklist: every member. */
+      show: isMember,
+      active: (path) => /^\/learn(\/|$)/.test(path),
+    }],
+  },
 ];
 
 const ROUTES = [
@@ -177,6 +196,16 @@ const ROUTES = [
   { pattern: /^\/communities\/(\d+)\/residents$/, view: residentsView },
   { pattern: /^\/communities\/(\d+)\/residents\/(\d+)$/, view: residentView },
   { pattern: /^\/communities\/(\d+)\/dwellings\/(\d+)\/residents$/, view: residentsView },
+  { pattern: /^\/prep$/, view: prepIndexView },
+  { pattern: /^\/communities\/(\d+)\/prep$/, view: prepView },
+  { pattern: /^\/communities\/(\d+)\/prep\/contacts$/, view: contactsView },
+  { pattern: /^\/communities\/(\d+)\/prep\/contacts\/buildings\/(\d+)$/, view: callListView },
+  { pattern: /^\/communities\/(\d+)\/prep\/care$/, view: prepCareView },
+  { pattern: /^\/communities\/(\d+)\/prep\/plans\/(\d+)$/, view: planView },
+  { pattern: /^\/communities\/(\d+)\/prep\/supplies$/, view: suppliesView },
+  { pattern: /^\/communities\/(\d+)\/prep\/drills$/, view: drillsView },
+  { pattern: /^\/communities\/(\d+)\/prep\/drills\/(\d+)$/, view: drillView },
+  { pattern: /^\/learn(?:\/[a-z_]+)?$/, view: learnView },
 ];
 
 /* Where a signed-in user starts: staff at the communities they look after,
