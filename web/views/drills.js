@@ -156,7 +156,7 @@ export async function drillView(ctx) {
 
   function draw() {
     const late = (m) => m.delta !== null && m.delta > 0;
-    box.replaceChildren(
+    box.replaceChildren(h('div', null,
       h('p', null, `${d.community.name} · ${hazardName(d.hazard)} · ${d.date}`),
       h('p', null, d.scenario),
       h('p', { class: 'muted' }, t('prep.people_n', { n: formatInt(d.participants_count) }), d.participants && ` · ${d.participants}`),
@@ -183,7 +183,7 @@ export async function drillView(ctx) {
           h('label', { for: `act-${a.id}` }, ` ${a.task} · ${a.owner} · ${t('prep.due')} ${a.due}`,
             !a.done && a.due < todayChina() ? h('span', { class: 'prep-alert' }, ` ${t('prep.overdue')}`) : '')))),
       d.can_edit && actionForm(),
-      d.can_edit && reviewForm());
+      d.can_edit && reviewForm()));
   }
 
   draw();

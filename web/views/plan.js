@@ -145,7 +145,7 @@ export async function planView(ctx) {
 
   function draw() {
     const show = plan.published || plan.draft;
-    box.replaceChildren(
+    box.replaceChildren(h('div', null,
       h('p', { class: 'muted', dataset: { testid: 'plan-version' } },
         plan.version ? t('prep.version_n', { n: plan.version }) : t('prep.unpublished'),
         plan.draft_changed && plan.version ? ` · ${t('prep.draft_changed')}` : ''),
@@ -158,7 +158,7 @@ export async function planView(ctx) {
       show ? printable(show, plan, !plan.published) : h('p', { class: 'muted' }, t('prep.unpublished')),
       plan.versions.length > 1 && h('p', { class: 'muted no-print' }, t('prep.versions'), ' ',
         plan.versions.map((v) => `v${v.version} ${new Date(v.published_at * 1000).toLocaleDateString(lang())} ${v.by}`).join(' · ')),
-      plan.can_edit && h('div', { class: 'no-print' }, assignments(), editor()));
+      plan.can_edit && h('div', { class: 'no-print' }, assignments(), editor())));
   }
 
   draw();

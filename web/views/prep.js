@@ -199,7 +199,7 @@ export async function contactsView(ctx) {
   }
 
   function draw(data) {
-    box.replaceChildren(
+    box.replaceChildren(h('div', null,
       h('div', { class: 'card prep-card', dataset: { testid: 'tree-gaps' } },
         h('h2', null, t('prep.gaps_title', { n: data.gaps.length })),
         data.gaps.length === 0 ? h('p', { class: 'ok' }, t('prep.no_gaps'))
@@ -209,7 +209,7 @@ export async function contactsView(ctx) {
         h('li', null, h('ul', null,
           data.grids.map((g) => [nodeLine(g, data), h('li', null, h('ul', null, g.buildings.map((b) => nodeLine(b, data))))]),
           data.no_grid.length > 0 && [h('li', null, h('strong', null, t('prep.no_grid'))),
-            h('li', null, h('ul', null, data.no_grid.map((b) => nodeLine(b, data))))]))));
+            h('li', null, h('ul', null, data.no_grid.map((b) => nodeLine(b, data))))])))));
   }
 
   const data = await get(`${base}/contacts`);

@@ -105,7 +105,7 @@ export async function suppliesView(ctx) {
     const al = data.alerts;
     const alerting = data.supplies.filter((s) => s.alerts.expired || s.alerts.expiring || s.alerts.low);
     const rest = data.supplies.filter((s) => !alerting.includes(s));
-    box.replaceChildren(
+    box.replaceChildren(h('div', null,
       h('p', null, h('span', { class: `badge ${al.total ? 'badge-alert' : 'badge-closed'}`, dataset: { testid: 'supplies-badge' } }, formatInt(al.total)),
         ` ${t('prep.supply_summary', { expired: al.expired, expiring: al.expiring, low: al.low })}`),
       data.can_edit && addForm(),
@@ -120,7 +120,7 @@ export async function suppliesView(ctx) {
           h('td', null, s.name), h('td', null, t(`prep.cat.${s.category}`)), h('td', null, `${s.quantity} ${s.unit}`),
           h('td', null, s.location), h('td', null, s.expiry || ''), h('td', null, String(s.minimum)),
           h('td', null, supplyAlertText(s)))))),
-      h('p', { class: 'muted print-only' }, t('prep.printed', { date: todayChina() })));
+      h('p', { class: 'muted print-only' }, t('prep.printed', { date: todayChina() }))));
   }
 
   draw();
