@@ -36,7 +36,7 @@ function minutes(v) {
 export async function drillsView(ctx) {
   const [id] = ctx.params;
   const base = `/api/communities/${id}/prep`;
-  const error = h('p', { class: 'error', role: 'alert', dataset: { testid: 'drills-error' } });
+  const error = h('p', { class: 'error no-print', role: 'alert', dataset: { testid: 'drills-error' } });
   const listBox = h('div');
   const [plans, first] = await Promise.all([get(`${base}/plans`), get(`${base}/drills`)]);
   const filter = h('select', { dataset: { testid: 'drills-filter' }, onchange: () => load() },
@@ -114,8 +114,8 @@ export async function drillsView(ctx) {
 export async function drillView(ctx) {
   const [id, did] = ctx.params;
   const url = `/api/communities/${id}/prep/drills/${did}`;
-  const error = h('p', { class: 'error', role: 'alert', dataset: { testid: 'drill-error' } });
-  const status = h('p', { class: 'ok', role: 'status', dataset: { testid: 'drill-status' } });
+  const error = h('p', { class: 'error no-print', role: 'alert', dataset: { testid: 'drill-error' } });
+  const status = h('p', { class: 'ok no-print', role: 'status', dataset: { testid: 'drill-status' } });
   const box = h('div');
   let d = await get(url);
 
@@ -175,7 +175,7 @@ export async function drillView(ctx) {
         : h('p', { class: 'muted' }, t('prep.not_reviewed')),
       h('h3', null, t('prep.actions')),
       d.actions.length === 0 ? h('p', { class: 'muted' }, t('prep.no_actions'))
-        : h('ul', { class: 'plain', dataset: { testid: 'drill-actions' } }, d.actions.map((a) => h('li', { dataset: { testid: 'drill-action' } },
+        : h('ul', { class: 'plain', dataset: { testid: 'drill-actions' } }, d.actions.map((a) => h('li', { class: 'kit-item', dataset: { testid: 'drill-action' } },
           d.can_edit
             ? h('input', { type: 'checkbox', id: `act-${a.id}`, checked: a.done, dataset: { testid: 'action-done' },
               onchange: (ev) => act(() => request('PATCH', `${url}/actions/${a.id}`, { done: ev.target.checked }), t('prep.saved')) })

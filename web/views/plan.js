@@ -61,8 +61,8 @@ function textField(label, value, oninput, attrs = {}) {
 export async function planView(ctx) {
   const [id, pid] = ctx.params;
   const url = `/api/communities/${id}/prep/plans/${pid}`;
-  const error = h('p', { class: 'error', role: 'alert', dataset: { testid: 'plan-error' } });
-  const status = h('p', { class: 'ok', role: 'status', dataset: { testid: 'plan-status' } });
+  const error = h('p', { class: 'error no-print', role: 'alert', dataset: { testid: 'plan-error' } });
+  const status = h('p', { class: 'ok no-print', role: 'status', dataset: { testid: 'plan-status' } });
   const box = h('div');
   let users = [];
   let plan = await get(url);

@@ -73,7 +73,7 @@ export async function prepView(ctx) {
     get(`${base}/plans`), soft(`${base}/contacts`), soft(`${base}/care`), soft(`${base}/supplies`), soft(`${base}/drills`)]);
   const canEdit = plans.can_edit;
   const byHazard = new Map((plans.plans || []).map((p) => [p.hazard, p]));
-  const error = h('p', { class: 'error', role: 'alert' });
+  const error = h('p', { class: 'error no-print', role: 'alert' });
 
   async function create(hazard) {
     error.textContent = '';
@@ -167,7 +167,7 @@ export async function contactsView(ctx) {
   const [id] = ctx.params;
   const base = `/api/communities/${id}/prep`;
   const box = h('div');
-  const error = h('p', { class: 'error', role: 'alert', dataset: { testid: 'tree-error' } });
+  const error = h('p', { class: 'error no-print', role: 'alert', dataset: { testid: 'tree-error' } });
   let users = null;
 
   function nodeLine(n, data) {

@@ -23,8 +23,8 @@ function field(label, input) {
 export async function suppliesView(ctx) {
   const [id] = ctx.params;
   const base = `/api/communities/${id}/prep/supplies`;
-  const error = h('p', { class: 'error', role: 'alert', dataset: { testid: 'supplies-error' } });
-  const status = h('p', { class: 'ok', role: 'status' });
+  const error = h('p', { class: 'error no-print', role: 'alert', dataset: { testid: 'supplies-error' } });
+  const status = h('p', { class: 'ok no-print', role: 'status' });
   const box = h('div');
   let data = await get(base);
 
