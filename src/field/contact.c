@@ -114,6 +114,14 @@ int contact_tree(struct store *db, json_t **out, const struct community *c, stru
 		arena_release(&a);
 		return -1;
 	}
+	/* households per building, in one pass */
+	json_t *per = json_object();
+	for (size_t h = 0; h < nh; h++) {
+		char key[24];
+		snprintf(key, sizeof(key), "%lld", (long long)hh[h].building_id);
+		json_object_set_new(per, key,
+		                    json_integer(json_integer_value(json_object_get(per, key)) + 1));
+	}
 	gaps = json_array();
 	grids = json_array();
 	nogrid = json_array();
@@ -137,8 +145,9 @@ int contact_tree(struct store *db, json_t **out, const struct community *c, stru
 			size_t k;
 			if (!grid)
 				grid = json_integer_value(json_object_get(p, "grid_id"));
-			for (size_t h = 0; h < nh; h++)
-				households += hh[h].building_id == bid;
+			char key[24];
+			snprintf(key, sizeof(key), "%lld", (long long)bid);
+			households = json_integer_value(json_object_get(per, key));
 			n = node(contacts, gaps, "building", bid,
 			         json_string_value(json_object_get(b, "name")));
 			json_object_set(n, "compound", json_object_get(p, "name"));
@@ -159,6 +168,7 @@ int contact_tree(struct store *db, json_t **out, const struct community *c, stru
 	                              (json_int_t)nhouses, "gaps",
 	                              (json_int_t)json_array_size(gaps)));
 	json_object_set_new(v, "gaps", gaps);
+	json_decref(per);
 	json_decref(tree);
 	json_decref(contacts);
 	arena_release(&a);

@@ -234,27 +234,21 @@ static json_t *text_at(const json_t *o, const char *key, size_t max, bool empty_
 	return json_string(json_string_value(v));
 }
 
-static const json_t *list_at(const json_t *o, const char *key, size_t max, const char *path,
-                             struct err *e)
+/* *out: the list member key of o, or NULL when absent (an empty list). */
+static int list_at(const json_t **out, const json_t *o, const char *key, size_t max,
+                   const char *path, struct err *e)
 {
-	static json_t *empty;
 	char f[64];
 	json_t *v = json_object_get(o, key);
 	prep_path(f, sizeof(f), "%s%s%s", path, *path ? "." : "", key);
-	if (!v) {
-		if (!empty)
-			empty = json_array(); /* never freed: one per process */
-		return empty;
-	}
-	if (!json_is_array(v)) {
-		err_set(e, ERR_INVALID, f, "%s must be a list", f);
-		return NULL;
-	}
-	if (json_array_size(v) > max) {
-		err_set(e, ERR_INVALID, f, "%s: at most %zu", f, max);
-		return NULL;
-	}
-	return v;
+	*out = v;
+	if (!v)
+		return 0;
+	if (!json_is_array(v))
+		return err_set(e, ERR_INVALID, f, "%s must be a list", f);
+	if (json_array_size(v) > max)
+		return err_set(e, ERR_INVALID, f, "%s: at most %zu", f, max);
+	return 0;
 }
 
 static bool code_ok(const char *s)
@@ -311,10 +305,10 @@ static json_t *role_check(const json_t *r, const char *path, struct err *e)
 		goto out;
 	tasks = json_object();
 	for (int p = 0; p < 3; p++) {
-		const json_t *l = t ? list_at(t, tkeys[p], PLAN_TASKS_MAX, tp, e) : list_at(r, "-", 0, tp, e);
+		const json_t *l = NULL;
 		json_t *copy = json_array(), *s;
 		size_t i;
-		if (!l) {
+		if (t && list_at(&l, t, tkeys[p], PLAN_TASKS_MAX, tp, e) < 0) {
 			json_decref(copy);
 			goto out;
 		}
@@ -360,7 +354,7 @@ int plan_body_check(json_t **out, const json_t *body, struct err *e)
 	roles = json_array();
 	points = json_array();
 	phones = json_array();
-	if (!(l = list_at(body, "roles", PLAN_ROLES_MAX, "", e)))
+	if (list_at(&l, body, "roles", PLAN_ROLES_MAX, "", e) < 0)
 		goto out;
 	json_array_foreach((json_t *)l, i, v)
 	{
@@ -380,7 +374,7 @@ int plan_body_check(json_t **out, const json_t *body, struct err *e)
 		}
 		json_array_append_new(roles, r);
 	}
-	if (!(l = list_at(body, "gathering_points", PLAN_POINTS_MAX, "", e)))
+	if (list_at(&l, body, "gathering_points", PLAN_POINTS_MAX, "", e) < 0)
 		goto out;
 	json_array_foreach((json_t *)l, i, v)
 	{
@@ -411,7 +405,7 @@ int plan_body_check(json_t **out, const json_t *body, struct err *e)
 		json_array_append_new(points, json_pack("{s:o, s:o, s:I}", "name", name, "location",
 		                                        loc, "capacity", c));
 	}
-	if (!(l = list_at(body, "phones", PLAN_PHONES_MAX, "", e)))
+	if (list_at(&l, body, "phones", PLAN_PHONES_MAX, "", e) < 0)
 		goto out;
 	json_array_foreach((json_t *)l, i, v)
 	{
