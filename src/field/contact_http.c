@@ -12,6 +12,7 @@
 
 #include "auth/auth.h"
 #include "field/prep_http.h"
+#include "registry/care.h"
 
 static void get_tree(struct req *r)
 {
@@ -75,11 +76,18 @@ static void get_care(struct req *r)
 {
 	struct community c;
 	struct err e = ERR_INIT;
-	json_t *out, *row, *t;
+	json_t *out, *row, *t, *rows;
 	size_t i, j, sensitive = 0;
-	if (prep_open_community(r, &c, PREP_READ, &e) < 0 ||
+	int64_t limit = CARE_LIST_MAX;
+	if (http_query_int(r, "limit", 1, CARE_LIST_MAX, &limit, &e) < 0 ||
+	    prep_open_community(r, &c, PREP_READ, &e) < 0 ||
 	    contact_care_view(r->db, &out, c.id, true, &e) < 0)
 		return http_reply_err(r, &e);
+	/* the gaps and the total count the whole list; the rows are the first
+	 * `limit` (the hub shows a few) */
+	rows = json_object_get(out, "residents");
+	while (json_array_size(rows) > (size_t)limit)
+		json_array_remove(rows, json_array_size(rows) - 1);
 	json_array_foreach(json_object_get(out, "residents"), i, row)
 	    json_array_foreach(json_object_get(row, "tags"), j, t) sensitive +=
 	    json_is_true(json_object_get(t, "sensitive"));

@@ -180,6 +180,20 @@ describe('emergency preparedness', { timeout: 110_000 }, () => {
     for (let i = 1; i < rows.length; i++) assert.ok(cls(rows[i - 1]) <= cls(rows[i]), 'gaps come first');
     assert.equal(r.json.gaps.no_primary, rows.filter((x) => cls(x) === 0).length);
     assertError(await volunteer.get(`${base()}/care`), 403, 'forbidden');
+    /* a few rows for the hub; the gaps still count everyone */
+    const few = await worker.get(`${base()}/care?limit=2`);
+    assert.equal(few.json.residents.length, 2);
+    assert.deepEqual(few.json.gaps, r.json.gaps);
+    assertError(await worker.get(`${base()}/care?limit=0`), 400, 'invalid', 'limit');
+    /* assigning through the care module closes a gap */
+    const first = rows.find((x) => cls(x) === 0);
+    if (first) {
+      const cands = (await worker.get(`/api/communities/${cid}/care/caretakers`)).json.users;
+      const a = await worker.post(`/api/communities/${cid}/residents/${first.id}/care/caretakers`, { user_id: cands[0].id, role: 'primary' });
+      assert.equal(a.status, 201, a.text);
+      const after = await worker.get(`${base()}/care?limit=1`);
+      assert.equal(after.json.gaps.no_primary, r.json.gaps.no_primary - 1);
+    }
   });
 
   it('supplies: alerts at 30 days and at the minimum; adjust with a reason', async () => {

@@ -117,6 +117,17 @@ test('a worker prepares: plan, role, supply alert, drill with review; a resident
     assert.match(await byTestId(worker, 'prep-tree-gaps').textContent(), /处缺口/);
     await shot(worker, 'prep-hub');
 
+    /* the care list for emergencies: assign a caretaker where one is missing */
+    await worker.goto(`${state.server.base}/#/communities/${id}/prep/care`);
+    await byTestId(worker, 'prep-care-page').waitFor();
+    const before = await byTestId(worker, 'prep-care-summary').textContent();
+    const gapRow = byTestId(worker, 'prep-care-row').filter({ has: worker.locator('[data-testid="prep-care-assign"]') }).first();
+    const pick = gapRow.locator('[data-testid="prep-care-pick"]');
+    await pick.selectOption(await pick.locator('option').nth(1).getAttribute('value'));
+    await gapRow.locator('[data-testid="prep-care-assign"]').click();
+    await worker.waitForFunction((b) => document.querySelector('[data-testid="prep-care-summary"]').textContent !== b, before);
+    await shot(worker, 'prep-care');
+
     /* a resident: the learn page and the checklist at 360 px */
     const res = await as('resident');
     await res.setViewportSize({ width: 360, height: 740 });

@@ -70,7 +70,7 @@ export async function prepView(ctx) {
   const base = `/api/communities/${id}/prep`;
   const soft = (p) => get(p).catch((err) => ({ error: err }));
   const [plans, tree, care, supplies, drills] = await Promise.all([
-    get(`${base}/plans`), soft(`${base}/contacts`), soft(`${base}/care`), soft(`${base}/supplies`), soft(`${base}/drills`)]);
+    get(`${base}/plans`), soft(`${base}/contacts`), soft(`${base}/care?limit=8`), soft(`${base}/supplies`), soft(`${base}/drills`)]);
   const canEdit = plans.can_edit;
   const byHazard = new Map((plans.plans || []).map((p) => [p.hazard, p]));
   const error = h('p', { class: 'error no-print', role: 'alert' });
@@ -104,7 +104,7 @@ export async function prepView(ctx) {
       h('ul', { class: 'prep-gaps' }, tree.gaps.slice(0, 8).map((g) => h('li', { class: g.missing === 'person' ? 'prep-alert' : '' }, gapText(g)))),
       h('p', null, h('a', { href: `#/communities/${id}/prep/contacts`, dataset: { testid: 'prep-tree-link' } }, t('prep.tree_open')))];
 
-  const careRows = care.error ? [] : care.residents.filter((r) => !r.primary || r.backups.length === 0);
+  const careRows = care.error ? [] : care.residents.filter((r) => !r.primary || r.backups.length === 0); /* the first 8, gaps first */
   const careBox = care.error
     ? h('p', { class: 'muted' }, errorText(care.error))
     : [h('p', { dataset: { testid: 'prep-care-gaps' } }, t('prep.care_summary', { total: formatInt(care.total), no_primary: formatInt(care.gaps.no_primary), no_backup: formatInt(care.gaps.no_backup) })),
@@ -246,26 +246,59 @@ export async function callListView(ctx) {
     h('p', { class: 'muted' }, t('prep.printed', { date: todayChina() })));
 }
 
-/* #/communities/:id/prep/care: the care list for emergencies, gaps first. */
+/* #/communities/:id/prep/care: the care list for emergencies, gaps first;
+   staff assign a missing caretaker or backup right here, through the care
+   module's own route (POST .../residents/:rid/care/caretakers). */
 export async function prepCareView(ctx) {
   const [id] = ctx.params;
-  const data = await get(`/api/communities/${id}/prep/care`);
+  const base = `/api/communities/${id}`;
+  const error = h('p', { class: 'error no-print', role: 'alert', dataset: { testid: 'prep-care-error' } });
+  const box = h('div');
   const caretaker = (c) => (c ? c.name : t('prep.nobody'));
+  let users = null;
+
+  function assignCell(r) {
+    const role = r.primary ? 'backup' : 'primary';
+    const pick = personSelect(users.filter((u) => !(r.primary && r.primary.user_id === u.id) && !r.backups.some((b) => b.user_id === u.id)),
+      0, 'prep-care-pick', t(role === 'primary' ? 'prep.set_primary' : 'prep.set_backup'));
+    return h('form', { class: 'inline-form no-print', onsubmit: async (ev) => {
+      ev.preventDefault();
+      error.textContent = '';
+      if (pick.sel.value === '0') return;
+      try {
+        await post(`${base}/residents/${r.id}/care/caretakers`, { user_id: Number(pick.sel.value), role });
+        await draw();
+        ctx.showNotice(t('prep.saved'));
+      } catch (err) {
+        error.textContent = errorText(err);
+      }
+    } }, pick.field, h('button', { type: 'submit', class: 'secondary', dataset: { testid: 'prep-care-assign' } }, t('prep.save')));
+  }
+
+  async function draw() {
+    const data = await get(`${base}/prep/care`);
+    if (data.can_edit && !users) users = (await get(`${base}/care/caretakers`).catch(() => ({ users: [] }))).users || [];
+    box.replaceChildren(h('div', null,
+      h('p', { dataset: { testid: 'prep-care-summary' } }, t('prep.care_summary', { total: formatInt(data.total), no_primary: formatInt(data.gaps.no_primary), no_backup: formatInt(data.gaps.no_backup) })),
+      h('table', { class: 'prep-table' },
+        h('thead', null, h('tr', null, ['#', t('care.col_name'), t('care.col_age'), t('care.col_dwelling'), t('care.col_tags'), t('care.col_primary'), t('care.col_backup')]
+          .map((c) => h('th', { scope: 'col' }, c)))),
+        h('tbody', null, data.residents.map((r, i) => h('tr', { class: !r.primary ? 'prep-row-gap' : '', dataset: { testid: 'prep-care-row' } },
+          h('td', null, String(i + 1)),
+          h('td', null, h('a', { href: `#/communities/${id}/care/residents/${r.id}` }, r.name)),
+          h('td', null, r.age !== null ? String(r.age) : ''),
+          h('td', null, r.dwelling ? [r.dwelling.building, r.dwelling.unit, r.dwelling.room].filter(Boolean).join(' ') : ''),
+          h('td', null, r.tags.map((tg) => (lang() === 'en' ? tg.name_en : tg.name_zh)).join('、')),
+          h('td', { class: r.primary ? '' : 'prep-alert' }, caretaker(r.primary), !r.primary && users && assignCell(r)),
+          h('td', { class: r.backups.length ? '' : 'prep-alert' }, r.backups.map((c) => c.name).join('、') || t('prep.nobody'),
+            r.primary && r.backups.length === 0 && users && assignCell(r))))))));
+  }
+
+  await draw();
   return h('section', { class: 'prep-page', dataset: { testid: 'prep-care-page' } },
     crumbTo(id),
     h('h1', null, t('prep.care')),
     h('p', { class: 'hint' }, t('prep.care_intro')),
-    h('p', null, t('prep.care_summary', { total: formatInt(data.total), no_primary: formatInt(data.gaps.no_primary), no_backup: formatInt(data.gaps.no_backup) })),
     h('button', { type: 'button', class: 'secondary no-print', onclick: () => window.print() }, t('prep.print')),
-    h('table', { class: 'prep-table' },
-      h('thead', null, h('tr', null, ['#', t('care.col_name'), t('care.col_age'), t('care.col_dwelling'), t('care.col_tags'), t('care.col_primary'), t('care.col_backup')]
-        .map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', null, data.residents.map((r, i) => h('tr', { class: !r.primary ? 'prep-row-gap' : '' },
-        h('td', null, String(i + 1)),
-        h('td', null, h('a', { href: `#/communities/${id}/care/residents/${r.id}` }, r.name)),
-        h('td', null, r.age !== null ? String(r.age) : ''),
-        h('td', null, r.dwelling ? [r.dwelling.building, r.dwelling.unit, r.dwelling.room].filter(Boolean).join(' ') : ''),
-        h('td', null, r.tags.map((tg) => (lang() === 'en' ? tg.name_en : tg.name_zh)).join('、')),
-        h('td', { class: r.primary ? '' : 'prep-alert' }, caretaker(r.primary)),
-        h('td', { class: r.backups.length ? '' : 'prep-alert' }, r.backups.map((c) => c.name).join('、') || t('prep.nobody')))))));
+    error, box);
 }
