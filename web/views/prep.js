@@ -256,6 +256,7 @@ export async function prepCareView(ctx) {
   const box = h('div');
   const caretaker = (c) => (c ? c.name : t('prep.nobody'));
   let users = null;
+  let showAll = false; /* gaps only at first: the list is long */
 
   function assignCell(r) {
     const role = r.primary ? 'backup' : 'primary';
@@ -278,12 +279,15 @@ export async function prepCareView(ctx) {
   async function draw() {
     const data = await get(`${base}/prep/care`);
     if (data.can_edit && !users) users = (await get(`${base}/care/caretakers`).catch(() => ({ users: [] }))).users || [];
+    const shown = showAll ? data.residents : data.residents.filter((r) => !r.primary || r.backups.length === 0);
     box.replaceChildren(h('div', null,
       h('p', { dataset: { testid: 'prep-care-summary' } }, t('prep.care_summary', { total: formatInt(data.total), no_primary: formatInt(data.gaps.no_primary), no_backup: formatInt(data.gaps.no_backup) })),
+      h('p', { class: 'no-print' }, h('button', { type: 'button', class: 'link-button', dataset: { testid: 'prep-care-toggle' },
+        onclick: () => { showAll = !showAll; draw(); } }, t(showAll ? 'prep.show_gaps' : 'prep.show_all'))),
       h('table', { class: 'prep-table' },
         h('thead', null, h('tr', null, ['#', t('care.col_name'), t('care.col_age'), t('care.col_dwelling'), t('care.col_tags'), t('care.col_primary'), t('care.col_backup')]
           .map((c) => h('th', { scope: 'col' }, c)))),
-        h('tbody', null, data.residents.map((r, i) => h('tr', { class: !r.primary ? 'prep-row-gap' : '', dataset: { testid: 'prep-care-row' } },
+        h('tbody', null, shown.map((r, i) => h('tr', { class: !r.primary ? 'prep-row-gap' : '', dataset: { testid: 'prep-care-row' } },
           h('td', null, String(i + 1)),
           h('td', null, h('a', { href: `#/communities/${id}/care/residents/${r.id}` }, r.name)),
           h('td', null, r.age !== null ? String(r.age) : ''),
