@@ -73,8 +73,8 @@ test('a worker logs in, walks community → building, switches to English and lo
     assert.match(cardText, /楼栋\s*\d+/, 'the card shows a building count');
     assert.ok(await byTestId(page, 'user-name').isVisible(), 'the user name is shown');
     assert.equal(await byTestId(page, 'nav-structure').innerText(), '社区结构');
-    assert.deepEqual(await page.locator('.pillar-name').allInnerTexts(), ['资源', '网络']);
-    assert.equal(await page.locator('.pillar').count(), 2, 'only built modules appear in the navigation');
+    assert.deepEqual(await page.locator('.pillar-name').allInnerTexts(), ['资源', '网络', '新领域']);
+    assert.equal(await page.locator('.pillar').count(), 3, 'only built modules appear in the navigation');
     await shot(page, 'communities');
 
     /* One community: counts and the tree agree with each other. */
@@ -118,7 +118,7 @@ test('a worker logs in, walks community → building, switches to English and lo
     await page.reload();
     await byTestId(page, 'building-page').waitFor();
     assert.equal(await page.locator('html').getAttribute('lang'), 'en');
-    assert.deepEqual(await page.locator('.pillar-name').allInnerTexts(), ['Resources', 'Networks']);
+    assert.deepEqual(await page.locator('.pillar-name').allInnerTexts(), ['Resources', 'Networks', 'New fields']);
     await shot(page, 'building-en');
 
     /* Log out: back at the login page, and the session is gone on the server. */
