@@ -17,6 +17,7 @@
 #include "core/timeutil.h"
 #include "voice/conversation.h"
 #include "voice/round.h"
+#include "field/prep_demo.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -290,6 +291,9 @@ int demo_build(struct store *db, const char *password, struct err *e)
 	if (!with_people)
 		return 0;
 	if (ownership_demo(db, community, e) < 0 || care_demo(db, community, e) < 0)
+		return -1;
+	/* Emergency preparedness: a plan, supplies, a drill (docs/emergency.md). */
+	if (prep_demo(db, community, e) < 0)
 		return -1;
 	return demo_link_resident(db, community, e);
 }

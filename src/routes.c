@@ -22,6 +22,7 @@
 #include "registry/person.h"
 #include "voice/voice_http.h"
 #include "field/emergency.h"
+#include "field/prep_http.h"
 
 const struct route_table *const all_route_tables[] = {
 	&http_platform_routes,
@@ -46,6 +47,10 @@ const struct route_table *const all_route_tables[] = {
 	&volunteer_routes,
 	&roster_routes,
 	&emergency_routes,
+	&plan_routes,
+	&contact_routes,
+	&supply_routes,
+	&drill_routes,
 };
 const size_t all_route_tables_n = sizeof(all_route_tables) / sizeof(all_route_tables[0]);
 
@@ -60,6 +65,10 @@ const size_t all_route_tables_n = sizeof(all_route_tables) / sizeof(all_route_ta
 #include "voice/topic.h"
 #include "voice/survey.h"
 #include "field/doorcard.h"
+#include "field/plan.h"
+#include "field/contact.h"
+#include "field/supply.h"
+#include "field/drill.h"
 
 static struct migration *all;
 static size_t nall;
@@ -92,6 +101,10 @@ const struct migration *all_migrations(size_t *n)
 			{ volunteer_migrations, volunteer_migrations_n },
 			{ doorcard_migrations, doorcard_migrations_n },
 			{ emergency_migrations, emergency_migrations_n },
+			{ plan_migrations, plan_migrations_n },
+			{ contact_migrations, contact_migrations_n },
+			{ supply_migrations, supply_migrations_n },
+			{ drill_migrations, drill_migrations_n },
 		};
 		for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
 			nall += parts[i].n;

@@ -52,6 +52,11 @@ import { rosterIndexView, rosterView, shiftView, postQrView } from './views/rost
 import { emergencyIndexView, emergencyListView, emergencyLiveView, emergencyReportView, emergencyMineView } from './views/emergency.js';
 import { doorCardsView } from './views/doorcards.js';
 import { checkinPublicView } from './views/checkin_public.js';
+import { prepIndexView, prepView, contactsView, callListView, prepCareView } from './views/prep.js';
+import { planView } from './views/plan.js';
+import { suppliesView } from './views/supplies.js';
+import { drillsView, drillView } from './views/drills.js';
+import { learnView } from './views/learn.js';
 
 const PILLARS = [
   {
@@ -167,6 +172,16 @@ const PILLARS = [
          buildings); volunteers see their follow-up visits. */
       show: (u) => isStaff(u) || ((u && u.grants) || []).some((g) => g.role === 'volunteer'),
       active: (path) => path === '/emergency' || /^\/communities\/\d+\/(emergency|buildings\/\d+\/door-cards)(\/|$)/.test(path),
+    }, {
+      key: 'nav.prep', href: '#/prep', testid: 'nav-prep',
+      /* Emergency preparedness: plans, the tree, supplies, drills (staff). */
+      show: isStaff,
+      active: (path) => path === '/prep' || /^\/communities\/\d+\/prep(\/|$)/.test(path),
+    }, {
+      key: 'nav.learn', href: '#/learn', testid: 'nav-learn',
+      /* Education pages and the household checklist: every member. */
+      show: isMember,
+      active: (path) => /^\/learn(\/|$)/.test(path),
     }],
   },
 ];
@@ -243,6 +258,16 @@ const ROUTES = [
   { pattern: /^\/communities\/(\d+)\/emergency\/(\d+)\/mine$/, view: emergencyMineView },
   { pattern: /^\/communities\/(\d+)\/buildings\/(\d+)\/door-cards$/, view: doorCardsView },
   { pattern: /^\/safe\/[A-Za-z0-9_-]+$/, view: checkinPublicView, public: true },
+  { pattern: /^\/prep$/, view: prepIndexView },
+  { pattern: /^\/communities\/(\d+)\/prep$/, view: prepView },
+  { pattern: /^\/communities\/(\d+)\/prep\/contacts$/, view: contactsView },
+  { pattern: /^\/communities\/(\d+)\/prep\/contacts\/buildings\/(\d+)$/, view: callListView },
+  { pattern: /^\/communities\/(\d+)\/prep\/care$/, view: prepCareView },
+  { pattern: /^\/communities\/(\d+)\/prep\/plans\/(\d+)$/, view: planView },
+  { pattern: /^\/communities\/(\d+)\/prep\/supplies$/, view: suppliesView },
+  { pattern: /^\/communities\/(\d+)\/prep\/drills$/, view: drillsView },
+  { pattern: /^\/communities\/(\d+)\/prep\/drills\/(\d+)$/, view: drillView },
+  { pattern: /^\/learn(?:\/[a-z_]+)?$/, view: learnView },
 ];
 
 /* Where a signed-in user starts: staff at the communities they look after,
