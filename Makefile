@@ -115,12 +115,13 @@ e2e: build/asan/linli
 bench: deps-bench build/linli
 	@bash bench/run.sh
 	@bash bench/opinion.sh
-	@if [ -f bench/budget.sh ]; then bash bench/budget.sh; fi
+	@bash bench/budget.sh
 	@bash bench/import.sh
-	@if [ -f bench/tally.sh ]; then bash bench/tally.sh; fi
+	@bash bench/tally.sh
 	@bash bench/residents.sh
 	@bash bench/roster.sh
 	@bash bench/emergency.sh
+	@bash bench/votes.sh
 
 clean:
 	rm -rf build
