@@ -61,8 +61,16 @@ done
 stage api node --test --test-concurrency=1 tests/api/ tests/cli/
 # tests/cli stays on SQLite (backup/restore, the sqlite3 shell, database files).
 # Two files at a time on PostgreSQL: the cluster, not the ASan server, is
-# what each file waits on there.
-[ -n "$pg_base" ] && stage api-pg env LINLI_TEST_PG_BASE="$pg_base" LINLI_KEY_FILE="$log/pg.key" node --test --test-concurrency=2 tests/api/
+# what each file waits on there; except the one that restarts the cluster
+# under a running server (multiprocess), which runs alone afterwards.
+if [ -n "$pg_base" ]; then
+	pg_files=()
+	for f in tests/api/*.test.mjs; do
+		[ "$f" = tests/api/multiprocess.test.mjs ] || pg_files+=("$f")
+	done
+	stage api-pg env LINLI_TEST_PG_BASE="$pg_base" LINLI_KEY_FILE="$log/pg.key" node --test --test-concurrency=2 "${pg_files[@]}"
+	stage api-pg-restart env LINLI_TEST_PG_BASE="$pg_base" LINLI_KEY_FILE="$log/pg.key" node --test tests/api/multiprocess.test.mjs
+fi
 if [ -d tests/e2e/node_modules/playwright-core ]; then
 	stage e2e bash -c 'cd tests/e2e && node --test'
 	# On PostgreSQL the browser walks the flows whose SQL differs most (the
