@@ -45,7 +45,7 @@ done
 FILL=build/bench/residents_fill
 mkdir -p build/bench
 OBJS=$(find build/obj -name '*.o' ! -path build/obj/main.o | LC_ALL=C sort)
-PKGS="libmicrohttpd jansson libsodium sqlite3 libpq"
+PKGS="libmicrohttpd jansson libsodium sqlite3 libpq libqrencode xlsxwriter"  # as the Makefile
 # shellcheck disable=SC2046,SC2086
 $CC -std=c17 -D_GNU_SOURCE -Isrc -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 \
     -Wvla -Wno-missing-field-initializers -O2 -g $(pkg-config --cflags $PKGS) \
