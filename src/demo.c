@@ -14,6 +14,7 @@
 #include "registry/ownership.h"
 #include "registry/care.h"
 #include "registry/account.h"
+#include "registry/demo_more.h"
 #include "core/timeutil.h"
 #include "voice/conversation.h"
 #include "voice/round.h"
@@ -284,6 +285,9 @@ int demo_build(struct store *db, const char *password, struct err *e)
 	/* Owners and their areas, care needs and caretakers (these need the
 	 * residents, and care_demo the accounts "grid" and "volunteer"). */
 	if (ownership_demo(db, community, e) < 0 || care_demo(db, community, e) < 0)
+		return -1;
+	/* door-to-door visits (by "worker" and "grid") and local organisations */
+	if (demo_more(db, community, e) < 0)
 		return -1;
 	return demo_link_resident(db, community, e);
 }
