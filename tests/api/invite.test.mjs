@@ -58,9 +58,16 @@ describe('resident accounts', { timeout: 170_000 }, () => {
       ['admin', 'worker', 'grid', 'resident'].map((u) => login(srv.base, u)));
     demo = scopeId(worker.user, 'worker', 'community');
     base = `/api/communities/${demo}`;
-    let r = await worker.get(`${base}/dwellings?limit=3`);
+    let r = await worker.get(`${base}/dwellings?limit=200`);
     assert.equal(r.status, 200, r.text);
-    [dwellingA, dwellingB] = r.json.dwellings;
+    // the demo fills most dwellings with households: take two vacant ones
+    const vacant = [];
+    for (const d of r.json.dwellings) {
+      const x = await worker.get(`${base}/residents?dwelling=${d.id}&limit=1`);
+      if (x.json.residents.length === 0) vacant.push(d);
+      if (vacant.length === 2) break;
+    }
+    [dwellingA, dwellingB] = vacant;
     building = dwellingA.building_id;
     people.zhang = await addResident({ name: '张建华', id_number: '11010519491231002X', phone: '13812345678',
       relation: 'householder', residency: 'huji', dwelling_id: dwellingA.id });
