@@ -44,46 +44,100 @@ static const char sql_delete[] = "DELETE FROM residents WHERE id = ? AND communi
  * The list: one statement per way in, chosen by resident_list from the
  * filters given, so that an index serves the filter that matches few
  * (resident_index.c).  Every statement checks every filter (a filter not
- * given is "? = 0"), with the same binds from LIST_FILTERS on; they differ
- * in how they reach the rows:
+ * given is "? = 0" or "? = ''"), with the same binds from LIST_FILTERS on;
+ * they differ in how they reach the rows:
  *   sql_list        the community's residents in id order (a page fills
  *                   quickly, or a name of one character);
  *   sql_list_dw     a dwelling's residents (residents_dwelling);
  *   sql_list_tail   a phone tail's (residents_tail_id);
+ *   sql_list_room   the residents of the dwellings with a room number
+ *                   (dwellings_room), sorted by id;
  *   sql_list_gram   the residents sharing a bigram of the name searched
- *                   (resident_name_grams; the LIKE then checks the name).
+ *                   (resident_name_grams; the LIKE then checks the name);
+ *   sql_list_tag    the residents carrying a care tag, in id order
+ *                   (care_resident_tags_by_tag);
+ *   sql_list_bld    the residents of a building's dwellings, their ids
+ *                   from dwellings_building and residents_dwelling.
  * "? = 1 AND col = ?" (rather than "(? = 0 OR col = ?)") lets the planner
- * use the index on col; the binds stay the same.
+ * use the index on col; the binds stay the same.  The tag and the
+ * room/building are checked per row (EXISTS) rather than by an IN over the
+ * whole community, or, where they drive, on the driving row itself.
+ * sql_list_ref is the statement as it was before (one IN per filter, the
+ * walk): f->walk asks for it, so the tests can compare.
  */
 #define RCOLS                                                                                      \
 	"r.id, r.dwelling_id, r.name, r.gender, r.birth_date, r.id_number, r.phone, r.relation,"  \
 	" r.residency, r.skills, r.volunteer_willing, r.created_at, r.updated_at, r.languages"
+/* 2 binds: community, after */
 #define LIST_FROM " FROM residents r WHERE r.community_id = ? AND r.id > ?"
+/* 4 binds each: the driving values, the community, after */
 #define LIST_FROM_GRAM                                                                             \
 	" FROM resident_name_grams g CROSS JOIN residents r"                                       \
 	" WHERE g.community_id = ? AND g.gram = ? AND g.resident_id > ? AND r.id = g.resident_id"  \
 	" AND r.community_id = ?"
+#define LIST_FROM_TAG                                                                              \
+	" FROM care_tags t CROSS JOIN care_resident_tags rt CROSS JOIN residents r"                \
+	" WHERE t.community_id = ? AND t.code = ? AND rt.tag_id = t.id AND rt.resident_id > ?"     \
+	" AND r.id = rt.resident_id AND r.community_id = ?"
+#define LIST_FROM_ROOM                                                                             \
+	" FROM dwellings d CROSS JOIN residents r WHERE d.community_id = ? AND d.room = ?"          \
+	" AND r.dwelling_id = d.id AND r.id > ? AND r.community_id = ?"
+/* the building's residents' ids from the indexes alone, then their rows in
+ * id order until the page is full ("+" keeps SQLite from walking
+ * residents_search instead) */
+#define LIST_FROM_BLD                                                                              \
+	" FROM residents r WHERE r.id IN (SELECT r2.id FROM dwellings d CROSS JOIN residents r2"    \
+	"  WHERE d.building_id = ? AND d.community_id = ? AND r2.dwelling_id = d.id)"               \
+	" AND +r.id > ? AND +r.community_id = ?"
 #define LIST_ANY_TAIL  " AND (? = 0 OR r.phone_tail = ?)"
 #define LIST_THE_TAIL  " AND ? = 1 AND r.phone_tail = ?"
 #define LIST_ANY_DW    " AND (? = 0 OR r.dwelling_id = ?)"
 #define LIST_THE_DW    " AND ? = 1 AND r.dwelling_id = ?"
-#define LIST_FILTERS(tail, dw)                                                                     \
-	" AND r.name LIKE ? ESCAPE '!'" tail dw " AND (? = 0 OR r.birth_date <= ?)"                 \
-	" AND (? = 0 OR r.birth_date > ?)"                                                         \
+/* the tag: 3 binds (code, community, code) */
+#define LIST_TAG_IN                                                                                \
 	" AND (? = '' OR r.id IN (SELECT rt.resident_id"                                           \
 	"  FROM care_resident_tags rt JOIN care_tags t ON t.id = rt.tag_id"                        \
-	"  WHERE t.community_id = ? AND t.code = ?))"                                              \
+	"  WHERE t.community_id = ? AND t.code = ?))"
+#define LIST_TAG_EXISTS                                                                            \
+	" AND (? = '' OR EXISTS (SELECT 1"                                                         \
+	"  FROM care_resident_tags rt JOIN care_tags t ON t.id = rt.tag_id"                        \
+	"  WHERE rt.resident_id = r.id AND t.community_id = ? AND t.code = ?))"
+#define LIST_TAG_DRIVEN " AND (? = '' OR (t.community_id = ? AND t.code = ?))"
+/* room and building: 7 binds (room, building, community, room, room,
+ * building given, building) */
+#define LIST_DSET_IN                                                                               \
 	" AND ((? = '' AND ? = 0) OR r.dwelling_id IN (SELECT d.id"                                \
 	"  FROM dwellings d WHERE d.community_id = ?"                                              \
 	"  AND (? = '' OR d.room = ?) AND (? = 0 OR d.building_id = ?)))"
-static const char sql_list[] = "SELECT " RCOLS LIST_FROM LIST_FILTERS(LIST_ANY_TAIL, LIST_ANY_DW)
-    " ORDER BY r.id LIMIT ?";
+#define LIST_DSET_EXISTS                                                                           \
+	" AND ((? = '' AND ? = 0) OR EXISTS (SELECT 1"                                             \
+	"  FROM dwellings d WHERE d.id = r.dwelling_id AND d.community_id = ?"                     \
+	"  AND (? = '' OR d.room = ?) AND (? = 0 OR d.building_id = ?)))"
+#define LIST_DSET_DRIVEN                                                                           \
+	" AND ((? = '' AND ? = 0) OR (d.community_id = ?"                                          \
+	"  AND (? = '' OR d.room = ?) AND (? = 0 OR d.building_id = ?)))"
+#define LIST_FILTERS(tail, dw, tag, dset)                                                          \
+	" AND r.name LIKE ? ESCAPE '!'" tail dw " AND (? = 0 OR r.birth_date <= ?)"                 \
+	" AND (? = 0 OR r.birth_date > ?)" tag dset
+#define BY_ID " ORDER BY r.id LIMIT ?"
+static const char sql_list_ref[] = "SELECT " RCOLS LIST_FROM
+    LIST_FILTERS(LIST_ANY_TAIL, LIST_ANY_DW, LIST_TAG_IN, LIST_DSET_IN) BY_ID;
+static const char sql_list[] = "SELECT " RCOLS LIST_FROM
+    LIST_FILTERS(LIST_ANY_TAIL, LIST_ANY_DW, LIST_TAG_EXISTS, LIST_DSET_EXISTS) BY_ID;
 static const char sql_list_dw[] = "SELECT " RCOLS LIST_FROM
-    LIST_FILTERS(LIST_ANY_TAIL, LIST_THE_DW) " ORDER BY r.id LIMIT ?";
+    LIST_FILTERS(LIST_ANY_TAIL, LIST_THE_DW, LIST_TAG_EXISTS, LIST_DSET_EXISTS) BY_ID;
 static const char sql_list_tail[] = "SELECT " RCOLS LIST_FROM
-    LIST_FILTERS(LIST_THE_TAIL, LIST_ANY_DW) " ORDER BY r.id LIMIT ?";
+    LIST_FILTERS(LIST_THE_TAIL, LIST_ANY_DW, LIST_TAG_EXISTS, LIST_DSET_EXISTS) BY_ID;
 static const char sql_list_gram[] = "SELECT " RCOLS LIST_FROM_GRAM
-    LIST_FILTERS(LIST_ANY_TAIL, LIST_ANY_DW) " ORDER BY g.resident_id LIMIT ?";
+    LIST_FILTERS(LIST_ANY_TAIL, LIST_ANY_DW, LIST_TAG_EXISTS, LIST_DSET_EXISTS)
+    " ORDER BY g.resident_id LIMIT ?";
+static const char sql_list_tag[] = "SELECT " RCOLS LIST_FROM_TAG
+    LIST_FILTERS(LIST_ANY_TAIL, LIST_ANY_DW, LIST_TAG_DRIVEN, LIST_DSET_EXISTS)
+    " ORDER BY rt.resident_id LIMIT ?";
+static const char sql_list_room[] = "SELECT " RCOLS LIST_FROM_ROOM
+    LIST_FILTERS(LIST_ANY_TAIL, LIST_ANY_DW, LIST_TAG_EXISTS, LIST_DSET_DRIVEN) BY_ID;
+static const char sql_list_bld[] = "SELECT " RCOLS LIST_FROM_BLD
+    LIST_FILTERS(LIST_ANY_TAIL, LIST_ANY_DW, LIST_TAG_EXISTS, LIST_DSET_EXISTS) BY_ID;
 
 static struct seal_keyring *keyring;
 
@@ -597,11 +651,13 @@ int resident_list(struct store *db, json_t **out, int64_t community_id,
 	like[k++] = '%';
 	like[k] = '\0';
 	if (f->walk) {
-		sql = sql_list;
+		sql = sql_list_ref;
 	} else if (f->dwelling > 0) {
 		sql = sql_list_dw;
 	} else if (f->phone_tail) {
 		sql = sql_list_tail;
+	} else if (f->room) {
+		sql = sql_list_room;
 	} else if (f->q && utf8_count(f->q, strlen(f->q)) >= 2) {
 		bool found;
 		if (resident_grams_pick(db, community_id, f->q, gram, &found, e) < 0) {
@@ -611,13 +667,28 @@ int resident_list(struct store *db, json_t **out, int64_t community_id,
 		if (found)
 			sql = sql_list_gram;
 	}
+	if (sql == sql_list && f->tag)
+		sql = sql_list_tag;
+	else if (sql == sql_list && f->building > 0)
+		sql = sql_list_bld;
 	if (!(st = store_prepare(db, sql, e))) {
 		arena_release(&a);
 		return -1;
 	}
-	if (sql == sql_list_gram) {
+	if (sql == sql_list_gram || sql == sql_list_tag) {
 		stmt_bind_int(st, 1, community_id);
-		stmt_bind_text(st, 2, gram, SIZE_MAX);
+		stmt_bind_text(st, 2, sql == sql_list_gram ? gram : f->tag, SIZE_MAX);
+		stmt_bind_int(st, 3, f->after > 0 ? f->after : 0);
+		stmt_bind_int(st, 4, community_id);
+		b = 4;
+	} else if (sql == sql_list_room || sql == sql_list_bld) {
+		if (sql == sql_list_room) {
+			stmt_bind_int(st, 1, community_id);
+			stmt_bind_text(st, 2, f->room, SIZE_MAX);
+		} else {
+			stmt_bind_int(st, 1, f->building);
+			stmt_bind_int(st, 2, community_id);
+		}
 		stmt_bind_int(st, 3, f->after > 0 ? f->after : 0);
 		stmt_bind_int(st, 4, community_id);
 		b = 4;

@@ -25,7 +25,11 @@
  *     resident_grams.c; the migration fills it for the residents already
  *     registered with a recursive query both backends run (length() and
  *     substr() count characters in both).
- * 572 adds the residents' languages or dialect (resident.h).
+ * 572 adds the residents' languages or dialect (resident.h).  573 serves
+ * the list's filters by care tag (care_resident_tags in resident order, so a
+ * page stops early) and by room number (the dwellings with that number in
+ * the community); they are indexes on the care and structure tables, made
+ * here because only the residents list asks for them.
  */
 #include "registry/resident_index.h"
 
@@ -53,6 +57,9 @@ const struct migration resident_index_migrations[] = {
      "DROP INDEX residents_tail;"},
     {572, "registry: residents' languages or dialect",
      "ALTER TABLE residents ADD COLUMN languages TEXT;"},
+    {573, "registry: residents by care tag and by room number (the residents list)",
+     "CREATE INDEX care_resident_tags_by_tag ON care_resident_tags (tag_id, resident_id);"
+     "CREATE INDEX dwellings_room ON dwellings (community_id, room);"},
 };
 const size_t resident_index_migrations_n =
     sizeof(resident_index_migrations) / sizeof(resident_index_migrations[0]);

@@ -213,13 +213,9 @@ int store_open_sqlite(struct store **out, const char *url, const struct store_op
 		l->group = true;
 		sync = "normal"; /* and every commit waits for the group sync */
 	}
-	/* cache_size: 16 MB per connection (SQLite's default is 2 MB), so the
-	 * residents' list at 50,000 residents (about 25 MB of table and
-	 * indexes) stays in memory: 15-25 % less CPU per page in
-	 * bench/residents.sh; pages are allocated only as they are read. */
 	snprintf(pragmas, sizeof(pragmas),
 		 "PRAGMA foreign_keys=ON; PRAGMA synchronous=%s;"
-		 " PRAGMA cache_size=-16000; PRAGMA temp_store=MEMORY;",
+		 " PRAGMA cache_size=-2000; PRAGMA temp_store=MEMORY;",
 		 sync);
 	const char *first = opt->read_only ? "PRAGMA foreign_keys=ON" : "PRAGMA journal_mode=WAL";
 	if (store_exec(&l->base, first, e) < 0 || store_exec(&l->base, pragmas, e) < 0) {
