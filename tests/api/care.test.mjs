@@ -225,7 +225,9 @@ describe('care needs', { timeout: 110_000 }, () => {
   });
 
   it('searches residents by care tag and by room', async () => {
-    let r = await worker.get(`${base}/residents?tag=living_alone`);
+    // the demo's residents carry the tag too: look after them
+    const first = Math.min(people.alone, people.poor, people.son) - 1;
+    let r = await worker.get(`${base}/residents?tag=living_alone&after=${first}`);
     assert.equal(r.status, 200, r.text);
     assert.ok(r.json.residents.some((x) => x.id === people.alone));
     assert.ok(!r.json.residents.some((x) => x.id === people.poor));
