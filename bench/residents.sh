@@ -45,7 +45,7 @@ done
 FILL=build/bench/residents_fill
 mkdir -p build/bench
 OBJS=$(find build/obj -name '*.o' ! -path build/obj/main.o | LC_ALL=C sort)
-PKGS="libmicrohttpd jansson libsodium sqlite3 libpq"
+PKGS="libmicrohttpd jansson libsodium sqlite3 libpq libqrencode xlsxwriter"  # as the Makefile
 # shellcheck disable=SC2046,SC2086
 $CC -std=c17 -D_GNU_SOURCE -Isrc -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 \
     -Wvla -Wno-missing-field-initializers -O2 -g $(pkg-config --cflags $PKGS) \
@@ -124,6 +124,11 @@ QUERIES=(
     "dwelling|$R?dwelling=$DWELLING"
 )
 
+# The server's CPU time (user + system, clock ticks) from /proc: "cpu ms" is
+# that per request during the run, which the machine's load hardly changes.
+HZ=$(getconf CLK_TCK)
+server_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"; }
+
 to_ms() {   # wrk's "12.34ms" / "850.00us" / "1.02s" -> milliseconds
     awk -v v="$1" 'BEGIN {
         n = v + 0
@@ -137,7 +142,7 @@ printf '  data      %s residents in %s dwellings of one community (plus the demo
     "$COUNT" "$DWELLINGS" "$(echo "$t2 - $t1" | bc)" "$(echo "$t1 - $t0" | bc)"
 echo "  wrk       -t$THREADS -c$CONNS -d${SECONDS_RUN}s --latency, session cookie of a worker, SQLite"
 echo
-printf '  %-28s %6s %9s %9s %9s  %s\n' "query" "rows" "req/s" "p50 ms" "p99 ms" "goal p99 <= $GOAL_MS ms"
+printf '  %-28s %6s %9s %9s %9s %9s  %s\n' "query" "rows" "req/s" "p50 ms" "p99 ms" "cpu ms" "goal p99 <= $GOAL_MS ms"
 fails=0
 for entry in "${QUERIES[@]}"; do
     label=${entry%%|*}
@@ -146,12 +151,16 @@ for entry in "${QUERIES[@]}"; do
     [[ $code == 200 ]] || die "$label: $path answered $code: $(head -c 300 "$TMP/one.json")"
     rows=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).residents.length)' "$TMP/one.json")
     wrk -t"$THREADS" -c"$CONNS" -d1s -H "Cookie: $COOKIE" "$BASE$path" >/dev/null 2>&1 || true
+    cpu0=$(server_ticks)
     wrk -t"$THREADS" -c"$CONNS" -d"${SECONDS_RUN}s" --latency -H "Cookie: $COOKIE" "$BASE$path" >"$TMP/wrk.txt" 2>&1 \
         || die "wrk failed on $label: $(cat "$TMP/wrk.txt")"
+    cpu1=$(server_ticks)
     kill -0 "$SERVER_PID" 2>/dev/null || { tail -20 "$TMP/serve.log" >&2; die "linli died under load"; }
     p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$TMP/wrk.txt")")
     p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$TMP/wrk.txt")")
     rps=$(awk '/^Requests\/sec/ {printf "%.0f", $2}' "$TMP/wrk.txt")
+    nreq=$(awk '/requests in/ {print $1}' "$TMP/wrk.txt")
+    cpu=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$nreq" -v hz="$HZ" 'BEGIN { printf "%.2f", (n > 0 ? (b - a) * 1000 / hz / n : 0) }')
     if grep -q 'Non-2xx\|Socket errors' "$TMP/wrk.txt"; then
         echo "  $label: wrk reported errors:" >&2
         grep 'Non-2xx\|Socket errors' "$TMP/wrk.txt" >&2
@@ -159,8 +168,9 @@ for entry in "${QUERIES[@]}"; do
     fi
     verdict=met
     awk -v a="$p99" -v g="$GOAL_MS" 'BEGIN { exit !(a > g) }' && verdict="NOT MET"
-    printf '  %-28s %6s %9s %9s %9s  %s\n' "$label" "$rows" "$rps" "$p50" "$p99" "$verdict"
+    printf '  %-28s %6s %9s %9s %9s %9s  %s\n' "$label" "$rows" "$rps" "$p50" "$p99" "$cpu" "$verdict"
 done
 echo
+echo "  cpu ms: the server's CPU time (user + system) per request during the run."
 echo "  Ratios are more telling than raw figures on a shared machine: compare runs on the same one."
 (( fails == 0 )) || die "$fails run(s) had error answers"

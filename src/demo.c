@@ -14,6 +14,7 @@
 #include "registry/ownership.h"
 #include "registry/care.h"
 #include "registry/account.h"
+#include "registry/demo_more.h"
 #include "core/timeutil.h"
 #include "voice/conversation.h"
 #include "voice/round.h"
@@ -292,8 +293,9 @@ int demo_build(struct store *db, const char *password, struct err *e)
 		return 0;
 	if (ownership_demo(db, community, e) < 0 || care_demo(db, community, e) < 0)
 		return -1;
-	/* Emergency preparedness: a plan, supplies, a drill (docs/emergency.md). */
-	if (prep_demo(db, community, e) < 0)
+	/* Emergency preparedness: a plan, supplies, a drill (docs/emergency.md);
+	 * door-to-door visits (by "worker" and "grid") and local organisations */
+	if (prep_demo(db, community, e) < 0 || demo_more(db, community, e) < 0)
 		return -1;
 	return demo_link_resident(db, community, e);
 }

@@ -374,7 +374,7 @@ int account_member_change(struct store *db, int64_t community_id, int64_t user_i
 	int64_t me, dwelling;
 	char idn[IDCARD_LEN + 1];
 	const char *sealed = NULL, *subject;
-	bool direct = c->phone || c->skills || c->volunteer_willing >= 0;
+	bool direct = c->phone || c->skills || c->languages || c->volunteer_willing >= 0;
 	int rc = -1;
 
 	*created = 0;
@@ -404,6 +404,7 @@ int account_member_change(struct store *db, int64_t community_id, int64_t user_i
 		struct resident_input in = {0};
 		in.phone = c->phone;
 		in.skills = c->skills;
+		in.languages = c->languages;
 		in.volunteer_willing = c->volunteer_willing;
 		if (resident_update(db, community_id, member_id, &in, e) < 0)
 			goto out;

@@ -79,6 +79,7 @@ int account_household(struct store *db, json_t **out, int64_t community_id, int6
 struct account_change {
 	const char *phone;     /* "" clears */
 	const char *skills;    /* "" clears */
+	const char *languages; /* languages or dialect; "" clears */
 	int volunteer_willing; /* -1, 0, 1 */
 	const char *name;
 	const char *id_number;

@@ -305,6 +305,7 @@ static void patch_household_member(struct req *r)
 	const struct jfield f[] = {
 		{ "phone", JF_STRING, false, 0, 32, &c.phone, NULL },
 		{ "skills", JF_STRING, false, 0, RESIDENT_SKILLS_MAX, &c.skills, NULL },
+		{ "languages", JF_STRING, false, 0, RESIDENT_LANGUAGES_MAX, &c.languages, NULL },
 		{ "volunteer_willing", JF_BOOL, false, 0, 0, &vol, &vol_given },
 		{ "name", JF_STRING, false, 1, 50, &c.name, NULL },
 		{ "id_number", JF_STRING, false, 1, 40, &c.id_number, NULL },

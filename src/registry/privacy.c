@@ -1180,6 +1180,7 @@ const char *privacy_corrected_fields(const struct resident_input *in, struct are
 	    {"relation", in->relation != NULL},
 	    {"residency", in->residency != NULL},
 	    {"skills", in->skills != NULL},
+	    {"languages", in->languages != NULL},
 	    {"dwelling_id", in->dwelling_id > 0 || in->clear_dwelling},
 	    {"volunteer_willing", in->volunteer_willing >= 0},
 	};

@@ -17,6 +17,7 @@
 #include "registry/mask.h"
 #include "registry/org.h"
 #include "registry/phone.h"
+#include "registry/resident_grams.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -27,30 +28,116 @@
 static const char sql_add[] =
     "INSERT INTO residents (community_id, dwelling_id, name, gender, birth_date, id_number,"
     " id_hash, phone, phone_tail, relation, residency, skills, volunteer_willing, created_at,"
-    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+    " updated_at, languages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " RETURNING id";
 static const char sql_update[] =
     "UPDATE residents SET dwelling_id = ?, name = ?, gender = ?, birth_date = ?, id_number = ?,"
     " id_hash = ?, phone = ?, phone_tail = ?, relation = ?, residency = ?, skills = ?,"
-    " volunteer_willing = ?, updated_at = ? WHERE id = ? AND community_id = ?";
+    " volunteer_willing = ?, updated_at = ?, languages = ? WHERE id = ? AND community_id = ?";
 #define COLS                                                                                       \
 	"id, dwelling_id, name, gender, birth_date, id_number, phone, relation, residency, "       \
 	"skills,"                                                                                  \
-	" volunteer_willing, created_at, updated_at"
+	" volunteer_willing, created_at, updated_at, languages"
 static const char sql_one[] = "SELECT " COLS " FROM residents WHERE id = ? AND community_id = ?";
 static const char sql_delete[] = "DELETE FROM residents WHERE id = ? AND community_id = ?";
-static const char sql_list[] = "SELECT " COLS " FROM residents WHERE community_id = ? AND id > ?"
-                               " AND name LIKE ? ESCAPE '!'"
-                               " AND (? = 0 OR phone_tail = ?)"
-                               " AND (? = 0 OR dwelling_id = ?)"
-                               " AND (? = 0 OR birth_date <= ?)"
-                               " AND (? = 0 OR birth_date > ?)"
-                               " AND (? = '' OR id IN (SELECT rt.resident_id"
-                               "  FROM care_resident_tags rt JOIN care_tags t ON t.id = rt.tag_id"
-                               "  WHERE t.community_id = ? AND t.code = ?))"
-                               " AND ((? = '' AND ? = 0) OR dwelling_id IN (SELECT d.id"
-                               "  FROM dwellings d WHERE d.community_id = ?"
-                               "  AND (? = '' OR d.room = ?) AND (? = 0 OR d.building_id = ?)))"
-                               " ORDER BY id LIMIT ?";
+/*
+ * The list: one statement per way in, chosen by resident_list from the
+ * filters given, so that an index serves the filter that matches few
+ * (resident_index.c).  Every statement checks every filter (a filter not
+ * given is "? = 0" or "? = ''"), with the same binds from LIST_FILTERS on;
+ * they differ in how they reach the rows:
+ *   sql_list        the community's residents in id order (a page fills
+ *                   quickly, or a name of one character);
+ *   sql_list_dw     a dwelling's residents (residents_dwelling);
+ *   sql_list_tail   a phone tail's (residents_tail_id);
+ *   sql_list_room   the residents of the dwellings with a room number
+ *                   (dwellings_room), sorted by id;
+ *   sql_list_gram   the residents sharing a bigram of the name searched
+ *                   (resident_name_grams; the LIKE then checks the name);
+ *   sql_list_tag    the residents carrying a care tag, in id order
+ *                   (care_resident_tags_by_tag);
+ *   sql_list_bld    the residents of a building's dwellings, their ids
+ *                   from dwellings_building and residents_dwelling.
+ * "? = 1 AND col = ?" (rather than "(? = 0 OR col = ?)") lets the planner
+ * use the index on col; the binds stay the same.  The tag and the
+ * room/building are checked per row (EXISTS) rather than by an IN over the
+ * whole community, or, where they drive, on the driving row itself.
+ * sql_list_ref is the statement as it was before (one IN per filter, the
+ * walk): f->walk asks for it, so the tests can compare.
+ */
+#define RCOLS                                                                                      \
+	"r.id, r.dwelling_id, r.name, r.gender, r.birth_date, r.id_number, r.phone, r.relation,"  \
+	" r.residency, r.skills, r.volunteer_willing, r.created_at, r.updated_at, r.languages"
+/* 2 binds: community, after */
+#define LIST_FROM " FROM residents r WHERE r.community_id = ? AND r.id > ?"
+/* 4 binds each: the driving values, the community, after */
+#define LIST_FROM_GRAM                                                                             \
+	" FROM resident_name_grams g CROSS JOIN residents r"                                       \
+	" WHERE g.community_id = ? AND g.gram = ? AND g.resident_id > ? AND r.id = g.resident_id"  \
+	" AND r.community_id = ?"
+#define LIST_FROM_TAG                                                                              \
+	" FROM care_tags t CROSS JOIN care_resident_tags rt CROSS JOIN residents r"                \
+	" WHERE t.community_id = ? AND t.code = ? AND rt.tag_id = t.id AND rt.resident_id > ?"     \
+	" AND r.id = rt.resident_id AND r.community_id = ?"
+#define LIST_FROM_ROOM                                                                             \
+	" FROM dwellings d CROSS JOIN residents r WHERE d.community_id = ? AND d.room = ?"          \
+	" AND r.dwelling_id = d.id AND r.id > ? AND r.community_id = ?"
+/* the building's residents' ids from the indexes alone, then their rows in
+ * id order until the page is full ("+" keeps SQLite from walking
+ * residents_search instead) */
+#define LIST_FROM_BLD                                                                              \
+	" FROM residents r WHERE r.id IN (SELECT r2.id FROM dwellings d CROSS JOIN residents r2"    \
+	"  WHERE d.building_id = ? AND d.community_id = ? AND r2.dwelling_id = d.id)"               \
+	" AND +r.id > ? AND +r.community_id = ?"
+#define LIST_ANY_TAIL  " AND (? = 0 OR r.phone_tail = ?)"
+#define LIST_THE_TAIL  " AND ? = 1 AND r.phone_tail = ?"
+#define LIST_ANY_DW    " AND (? = 0 OR r.dwelling_id = ?)"
+#define LIST_THE_DW    " AND ? = 1 AND r.dwelling_id = ?"
+/* the tag: 3 binds (code, community, code) */
+#define LIST_TAG_IN                                                                                \
+	" AND (? = '' OR r.id IN (SELECT rt.resident_id"                                           \
+	"  FROM care_resident_tags rt JOIN care_tags t ON t.id = rt.tag_id"                        \
+	"  WHERE t.community_id = ? AND t.code = ?))"
+#define LIST_TAG_EXISTS                                                                            \
+	" AND (? = '' OR EXISTS (SELECT 1"                                                         \
+	"  FROM care_resident_tags rt JOIN care_tags t ON t.id = rt.tag_id"                        \
+	"  WHERE rt.resident_id = r.id AND t.community_id = ? AND t.code = ?))"
+#define LIST_TAG_DRIVEN " AND (? = '' OR (t.community_id = ? AND t.code = ?))"
+/* room and building: 7 binds (room, building, community, room, room,
+ * building given, building) */
+#define LIST_DSET_IN                                                                               \
+	" AND ((? = '' AND ? = 0) OR r.dwelling_id IN (SELECT d.id"                                \
+	"  FROM dwellings d WHERE d.community_id = ?"                                              \
+	"  AND (? = '' OR d.room = ?) AND (? = 0 OR d.building_id = ?)))"
+#define LIST_DSET_EXISTS                                                                           \
+	" AND ((? = '' AND ? = 0) OR EXISTS (SELECT 1"                                             \
+	"  FROM dwellings d WHERE d.id = r.dwelling_id AND d.community_id = ?"                     \
+	"  AND (? = '' OR d.room = ?) AND (? = 0 OR d.building_id = ?)))"
+#define LIST_DSET_DRIVEN                                                                           \
+	" AND ((? = '' AND ? = 0) OR (d.community_id = ?"                                          \
+	"  AND (? = '' OR d.room = ?) AND (? = 0 OR d.building_id = ?)))"
+#define LIST_FILTERS(tail, dw, tag, dset)                                                          \
+	" AND r.name LIKE ? ESCAPE '!'" tail dw " AND (? = 0 OR r.birth_date <= ?)"                 \
+	" AND (? = 0 OR r.birth_date > ?)" tag dset
+#define BY_ID " ORDER BY r.id LIMIT ?"
+static const char sql_list_ref[] = "SELECT " RCOLS LIST_FROM
+    LIST_FILTERS(LIST_ANY_TAIL, LIST_ANY_DW, LIST_TAG_IN, LIST_DSET_IN) BY_ID;
+static const char sql_list[] = "SELECT " RCOLS LIST_FROM
+    LIST_FILTERS(LIST_ANY_TAIL, LIST_ANY_DW, LIST_TAG_EXISTS, LIST_DSET_EXISTS) BY_ID;
+static const char sql_list_dw[] = "SELECT " RCOLS LIST_FROM
+    LIST_FILTERS(LIST_ANY_TAIL, LIST_THE_DW, LIST_TAG_EXISTS, LIST_DSET_EXISTS) BY_ID;
+static const char sql_list_tail[] = "SELECT " RCOLS LIST_FROM
+    LIST_FILTERS(LIST_THE_TAIL, LIST_ANY_DW, LIST_TAG_EXISTS, LIST_DSET_EXISTS) BY_ID;
+static const char sql_list_gram[] = "SELECT " RCOLS LIST_FROM_GRAM
+    LIST_FILTERS(LIST_ANY_TAIL, LIST_ANY_DW, LIST_TAG_EXISTS, LIST_DSET_EXISTS)
+    " ORDER BY g.resident_id LIMIT ?";
+static const char sql_list_tag[] = "SELECT " RCOLS LIST_FROM_TAG
+    LIST_FILTERS(LIST_ANY_TAIL, LIST_ANY_DW, LIST_TAG_DRIVEN, LIST_DSET_EXISTS)
+    " ORDER BY rt.resident_id LIMIT ?";
+static const char sql_list_room[] = "SELECT " RCOLS LIST_FROM_ROOM
+    LIST_FILTERS(LIST_ANY_TAIL, LIST_ANY_DW, LIST_TAG_EXISTS, LIST_DSET_DRIVEN) BY_ID;
+static const char sql_list_bld[] = "SELECT " RCOLS LIST_FROM_BLD
+    LIST_FILTERS(LIST_ANY_TAIL, LIST_ANY_DW, LIST_TAG_EXISTS, LIST_DSET_EXISTS) BY_ID;
 
 static struct seal_keyring *keyring;
 
@@ -101,6 +188,7 @@ static void today_china(char out[ORG_DATE_LEN + 1])
 struct row {
 	int64_t dwelling_id; /* 0: none */
 	const char *name, *gender, *birth_date, *id_number, *phone, *relation, *residency, *skills;
+	const char *languages;
 	bool volunteer;
 };
 
@@ -122,6 +210,12 @@ static int check_row(struct row *r, struct arena *a, struct err *e)
 	                  utf8_count(r->skills, strlen(r->skills)) > RESIDENT_SKILLS_MAX))
 		return err_set(e, ERR_INVALID, "skills", "skills must be at most %d characters",
 		               RESIDENT_SKILLS_MAX);
+	if (r->languages && (!utf8_valid(r->languages, strlen(r->languages)) ||
+	                     utf8_has_control(r->languages, strlen(r->languages)) ||
+	                     utf8_count(r->languages, strlen(r->languages)) > RESIDENT_LANGUAGES_MAX))
+		return err_set(e, ERR_INVALID, "languages",
+		               "languages must be at most %d characters of text",
+		               RESIDENT_LANGUAGES_MAX);
 	if (!resident_relation_ok(r->relation))
 		return err_set(e, ERR_INVALID, "relation",
 		               "relation must be householder, spouse, child, parent or other");
@@ -241,13 +335,21 @@ int resident_add(struct store *db, int64_t *out, int64_t community_id,
 	    .relation = in->relation ? in->relation : "other",
 	    .residency = in->residency ? in->residency : "huji",
 	    .skills = nz(in->skills),
+	    .languages = nz(in->languages),
 	    .volunteer = in->volunteer_willing == 1,
 	};
 	struct arena a = ARENA_INIT;
 	struct stmt *st;
+	bool own = false; /* the row and its name's grams go together */
 	int rc = -1, s;
-	if (need_keyring(e) < 0 || check_row(&r, &a, e) < 0 ||
-	    !(st = store_prepare(db, sql_add, e)))
+	if (need_keyring(e) < 0 || check_row(&r, &a, e) < 0)
+		goto out;
+	own = !store_in_tx(db);
+	if (own && store_begin(db, e) < 0) {
+		own = false;
+		goto out;
+	}
+	if (!(st = store_prepare(db, sql_add, e)))
 		goto out;
 	stmt_bind_int(st, 1, community_id);
 	if (bind_row(st, 2, &r, &a, e) < 0) {
@@ -256,17 +358,22 @@ int resident_add(struct store *db, int64_t *out, int64_t community_id,
 	}
 	stmt_bind_int(st, 14, time_now());
 	stmt_bind_int(st, 15, time_now());
+	bind_opt(st, 16, r.languages);
 	s = stmt_step(st, e);
 	if (s == STORE_ROW)
 		*out = stmt_int(st, 0);
 	stmt_done(st);
 	if (s == STORE_ROW)
-		rc = 0;
+		rc = resident_grams_set(db, community_id, *out, r.name, true, e);
 	else if (s == STORE_DONE)
 		err_set(e, ERR_INTERNAL, NULL, "insert returned no id");
 	else
 		name_conflict(e, r.id_number != NULL);
+	if (own && rc == 0 && store_commit(db, e) < 0)
+		rc = -1;
 out:
+	if (own && rc < 0)
+		store_rollback(db);
 	arena_release(&a);
 	return rc;
 }
@@ -296,6 +403,7 @@ static int row_read(struct store *db, struct row *r, int64_t *times, int64_t com
 	r->relation = T(7);
 	r->residency = T(8);
 	r->skills = T(9);
+	r->languages = T(13);
 #undef T
 	r->volunteer = stmt_int(st, 10) != 0;
 	if (times) {
@@ -321,11 +429,13 @@ int resident_update(struct store *db, int64_t community_id, int64_t id,
 	struct arena a = ARENA_INIT;
 	struct row r;
 	struct stmt *st;
+	const char *old_name;
 	bool own = !store_in_tx(db); /* else the caller commits (and audits) */
 	if (need_keyring(e) < 0 || (own && store_begin(db, e) < 0))
 		goto out0;
 	if (row_read(db, &r, NULL, community_id, id, &a, e) < 0)
 		goto fail;
+	old_name = r.name;
 	if (in->id_number) {
 		/* a new ID number brings its own gender and birth date */
 		r.id_number = nz(in->id_number);
@@ -348,6 +458,8 @@ int resident_update(struct store *db, int64_t community_id, int64_t id,
 		r.residency = in->residency;
 	if (in->skills)
 		r.skills = nz(in->skills);
+	if (in->languages)
+		r.languages = nz(in->languages);
 	if (in->clear_dwelling)
 		r.dwelling_id = 0;
 	else if (in->dwelling_id > 0)
@@ -361,12 +473,16 @@ int resident_update(struct store *db, int64_t community_id, int64_t id,
 		goto fail;
 	}
 	stmt_bind_int(st, 13, time_now());
-	stmt_bind_int(st, 14, id);
-	stmt_bind_int(st, 15, community_id);
+	bind_opt(st, 14, r.languages);
+	stmt_bind_int(st, 15, id);
+	stmt_bind_int(st, 16, community_id);
 	if (stmt_exec(st, e) < 0) {
 		name_conflict(e, r.id_number != NULL);
 		goto fail;
 	}
+	if (strcmp(old_name, r.name) &&
+	    resident_grams_set(db, community_id, id, r.name, false, e) < 0)
+		goto fail;
 	if (own && store_commit(db, e) < 0)
 		goto fail;
 	arena_release(&a);
@@ -427,6 +543,7 @@ int resident_check(struct resident_input *out, const struct resident_input *in, 
 	    .relation = in->relation ? in->relation : "other",
 	    .residency = in->residency ? in->residency : "huji",
 	    .skills = nz(in->skills),
+	    .languages = nz(in->languages),
 	    .volunteer = in->volunteer_willing == 1,
 	};
 	if (check_row(&r, a, e) < 0)
@@ -440,6 +557,7 @@ int resident_check(struct resident_input *out, const struct resident_input *in, 
 	    .relation = r.relation,
 	    .residency = r.residency,
 	    .skills = r.skills,
+	    .languages = r.languages,
 	    .dwelling_id = r.dwelling_id,
 	    .volunteer_willing = r.volunteer ? 1 : 0,
 	};
@@ -459,13 +577,15 @@ static json_t *row_json(int64_t id, const struct row *r, const int64_t *times, b
 		json_decref(ph);
 		ph = json_string(unmask ? r->phone : mask_phone(a, r->phone, strlen(r->phone)));
 	}
-	return json_pack("{s:I, s:o, s:s, s:s, s:o, s:o, s:o, s:s, s:s, s:o, s:b, s:I, s:I}", "id",
+	return json_pack("{s:I, s:o, s:s, s:s, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:b, s:I, s:I}",
+	                 "id",
 	                 (json_int_t)id, "dwelling_id",
 	                 r->dwelling_id ? json_integer(r->dwelling_id) : json_null(), "name",
 	                 r->name, "gender", r->gender, "birth_date",
 	                 r->birth_date ? json_string(r->birth_date) : json_null(), "id_number", idn,
 	                 "phone", ph, "relation", r->relation, "residency", r->residency, "skills",
-	                 r->skills ? json_string(r->skills) : json_null(), "volunteer_willing",
+	                 r->skills ? json_string(r->skills) : json_null(), "languages",
+	                 r->languages ? json_string(r->languages) : json_null(), "volunteer_willing",
 	                 (int)r->volunteer, "created_at", (json_int_t)times[0], "updated_at",
 	                 (json_int_t)times[1]);
 }
@@ -505,9 +625,10 @@ int resident_list(struct store *db, json_t **out, int64_t community_id,
 	struct stmt *st;
 	int limit =
 	    f->limit > 0 && f->limit <= RESIDENT_PAGE_MAX ? f->limit : RESIDENT_PAGE_DEFAULT;
-	int s, count = 0;
+	int s, count = 0, b; /* b: binds before LIST_FILTERS */
 	int64_t last = 0;
-	char *like;
+	char *like, gram[RESIDENT_GRAM_MAX + 1];
+	const char *sql = sql_list;
 	size_t k = 0;
 
 	if (need_keyring(e) < 0)
@@ -529,32 +650,73 @@ int resident_list(struct store *db, json_t **out, int64_t community_id,
 	}
 	like[k++] = '%';
 	like[k] = '\0';
-	if (!(st = store_prepare(db, sql_list, e))) {
+	if (f->walk) {
+		sql = sql_list_ref;
+	} else if (f->dwelling > 0) {
+		sql = sql_list_dw;
+	} else if (f->phone_tail) {
+		sql = sql_list_tail;
+	} else if (f->room) {
+		sql = sql_list_room;
+	} else if (f->q && utf8_count(f->q, strlen(f->q)) >= 2) {
+		bool found;
+		if (resident_grams_pick(db, community_id, f->q, gram, &found, e) < 0) {
+			arena_release(&a);
+			return -1;
+		}
+		if (found)
+			sql = sql_list_gram;
+	}
+	if (sql == sql_list && f->tag)
+		sql = sql_list_tag;
+	else if (sql == sql_list && f->building > 0)
+		sql = sql_list_bld;
+	if (!(st = store_prepare(db, sql, e))) {
 		arena_release(&a);
 		return -1;
 	}
-	stmt_bind_int(st, 1, community_id);
-	stmt_bind_int(st, 2, f->after > 0 ? f->after : 0);
-	stmt_bind_text(st, 3, like, SIZE_MAX);
-	stmt_bind_int(st, 4, f->phone_tail ? 1 : 0);
-	stmt_bind_text(st, 5, f->phone_tail ? f->phone_tail : "", SIZE_MAX);
-	stmt_bind_int(st, 6, f->dwelling > 0 ? 1 : 0);
-	stmt_bind_int(st, 7, f->dwelling);
-	stmt_bind_int(st, 8, f->age_min >= 0 ? 1 : 0);
-	stmt_bind_text(st, 9, dmin, SIZE_MAX);
-	stmt_bind_int(st, 10, f->age_max >= 0 ? 1 : 0);
-	stmt_bind_text(st, 11, dmax, SIZE_MAX);
-	stmt_bind_text(st, 12, f->tag ? f->tag : "", SIZE_MAX);
-	stmt_bind_int(st, 13, community_id);
-	stmt_bind_text(st, 14, f->tag ? f->tag : "", SIZE_MAX);
-	stmt_bind_text(st, 15, f->room ? f->room : "", SIZE_MAX);
-	stmt_bind_int(st, 16, f->building > 0 ? f->building : 0);
-	stmt_bind_int(st, 17, community_id);
-	stmt_bind_text(st, 18, f->room ? f->room : "", SIZE_MAX);
-	stmt_bind_text(st, 19, f->room ? f->room : "", SIZE_MAX);
-	stmt_bind_int(st, 20, f->building > 0 ? 1 : 0);
-	stmt_bind_int(st, 21, f->building > 0 ? f->building : 0);
-	stmt_bind_int(st, 22, limit + 1);
+	if (sql == sql_list_gram || sql == sql_list_tag) {
+		stmt_bind_int(st, 1, community_id);
+		stmt_bind_text(st, 2, sql == sql_list_gram ? gram : f->tag, SIZE_MAX);
+		stmt_bind_int(st, 3, f->after > 0 ? f->after : 0);
+		stmt_bind_int(st, 4, community_id);
+		b = 4;
+	} else if (sql == sql_list_room || sql == sql_list_bld) {
+		if (sql == sql_list_room) {
+			stmt_bind_int(st, 1, community_id);
+			stmt_bind_text(st, 2, f->room, SIZE_MAX);
+		} else {
+			stmt_bind_int(st, 1, f->building);
+			stmt_bind_int(st, 2, community_id);
+		}
+		stmt_bind_int(st, 3, f->after > 0 ? f->after : 0);
+		stmt_bind_int(st, 4, community_id);
+		b = 4;
+	} else {
+		stmt_bind_int(st, 1, community_id);
+		stmt_bind_int(st, 2, f->after > 0 ? f->after : 0);
+		b = 2;
+	}
+	stmt_bind_text(st, b + 1, like, SIZE_MAX);
+	stmt_bind_int(st, b + 2, f->phone_tail ? 1 : 0);
+	stmt_bind_text(st, b + 3, f->phone_tail ? f->phone_tail : "", SIZE_MAX);
+	stmt_bind_int(st, b + 4, f->dwelling > 0 ? 1 : 0);
+	stmt_bind_int(st, b + 5, f->dwelling);
+	stmt_bind_int(st, b + 6, f->age_min >= 0 ? 1 : 0);
+	stmt_bind_text(st, b + 7, dmin, SIZE_MAX);
+	stmt_bind_int(st, b + 8, f->age_max >= 0 ? 1 : 0);
+	stmt_bind_text(st, b + 9, dmax, SIZE_MAX);
+	stmt_bind_text(st, b + 10, f->tag ? f->tag : "", SIZE_MAX);
+	stmt_bind_int(st, b + 11, community_id);
+	stmt_bind_text(st, b + 12, f->tag ? f->tag : "", SIZE_MAX);
+	stmt_bind_text(st, b + 13, f->room ? f->room : "", SIZE_MAX);
+	stmt_bind_int(st, b + 14, f->building > 0 ? f->building : 0);
+	stmt_bind_int(st, b + 15, community_id);
+	stmt_bind_text(st, b + 16, f->room ? f->room : "", SIZE_MAX);
+	stmt_bind_text(st, b + 17, f->room ? f->room : "", SIZE_MAX);
+	stmt_bind_int(st, b + 18, f->building > 0 ? 1 : 0);
+	stmt_bind_int(st, b + 19, f->building > 0 ? f->building : 0);
+	stmt_bind_int(st, b + 20, limit + 1);
 	arr = json_array();
 	while ((s = stmt_step(st, e)) == STORE_ROW) {
 		struct row r;
@@ -569,6 +731,7 @@ int resident_list(struct store *db, json_t **out, int64_t community_id,
 		r.relation = stmt_text(st, 7);
 		r.residency = stmt_text(st, 8);
 		r.skills = stmt_is_null(st, 9) ? NULL : stmt_text(st, 9);
+		r.languages = stmt_is_null(st, 13) ? NULL : stmt_text(st, 13);
 		r.volunteer = stmt_int(st, 10) != 0;
 		r.id_number = r.phone = NULL;
 		if ((!stmt_is_null(st, 5) &&

@@ -35,6 +35,7 @@
 enum {
 	RESIDENT_NAME_MAX = 50, /* characters */
 	RESIDENT_SKILLS_MAX = 200,
+	RESIDENT_LANGUAGES_MAX = 100, /* characters, e.g. "普通话, 上海话" */
 	RESIDENT_QUERY_MAX = 50,
 	RESIDENT_ROOM_MAX = 20, /* the room filter, characters */
 	RESIDENT_PAGE_MAX = 200,
@@ -43,7 +44,7 @@ enum {
 };
 
 /* A resident to add, or the changes to make (NULL / -1: unchanged).
- * On update "" clears id_number, phone, skills and birth_date. */
+ * On update "" clears id_number, phone, skills, languages and birth_date. */
 struct resident_input {
 	const char *name;
 	const char *gender;     /* male | female */
@@ -53,6 +54,7 @@ struct resident_input {
 	const char *relation;  /* householder spouse child parent other */
 	const char *residency; /* huji resident floating tenant separated */
 	const char *skills;
+	const char *languages; /* languages or dialect, free text; "" clears */
 	int64_t dwelling_id;   /* 0: none (add) / unchanged (update) */
 	bool clear_dwelling;   /* update: no dwelling any more */
 	int volunteer_willing; /* -1: false (add) / unchanged (update); 0 or 1 */
@@ -69,6 +71,8 @@ struct resident_filter {
 	int64_t after;          /* ids greater than this */
 	int limit;              /* 1..RESIDENT_PAGE_MAX */
 	const char *today;      /* "YYYY-MM-DD" (China); NULL: the clock */
+	bool walk;              /* tests: always the walk in id order (no index
+	                           chosen by the filters), to compare with */
 };
 
 /* The keyring of the sealed fields; not owned (the caller frees it after

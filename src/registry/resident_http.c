@@ -34,6 +34,7 @@ static int take_resident(struct req *r, struct resident_input *in, bool adding, 
 	    {"relation", JF_STRING, false, 1, 20, &in->relation, NULL},
 	    {"residency", JF_STRING, false, 1, 20, &in->residency, NULL},
 	    {"skills", JF_STRING, false, 0, RESIDENT_SKILLS_MAX, &in->skills, NULL},
+	    {"languages", JF_STRING, false, 0, RESIDENT_LANGUAGES_MAX, &in->languages, NULL},
 	    {"dwelling_id", JF_INT, false, 1, INT64_MAX, &in->dwelling_id, NULL},
 	    {"volunteer_willing", JF_BOOL, false, 0, 0, &vol, NULL},
 	};

@@ -25,6 +25,7 @@
 #include "core/utf8.h"
 #include "registry/mask.h"
 #include "registry/resident.h"
+#include "registry/resident_grams.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -46,18 +47,20 @@ static const char sql_existing[] =
     "SELECT id, id_hash, dwelling_id, name FROM residents WHERE community_id = ?";
 static const char sql_full[] =
     "SELECT dwelling_id, name, gender, birth_date, id_number, phone, relation, residency,"
-    " skills, volunteer_willing FROM residents WHERE id = ? AND community_id = ?";
+    " skills, volunteer_willing, languages FROM residents WHERE id = ? AND community_id = ?";
 static const char sql_insert[] =
     "INSERT INTO residents (community_id, dwelling_id, name, gender, birth_date, id_number,"
     " id_hash, phone, phone_tail, relation, residency, skills, volunteer_willing, created_at,"
-    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    " updated_at, languages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " RETURNING id";
 static const char sql_update[] =
     "UPDATE residents SET dwelling_id = ?, name = ?, gender = ?, birth_date = ?, id_number = ?,"
     " id_hash = ?, phone = ?, phone_tail = ?, relation = ?, residency = ?, skills = ?,"
-    " volunteer_willing = ?, updated_at = ? WHERE id = ? AND community_id = ?";
+    " volunteer_willing = ?, updated_at = ?, languages = ? WHERE id = ? AND community_id = ?";
 static const char sql_export[] =
     "SELECT r.name, r.gender, r.birth_date, r.id_number, r.phone, r.relation, r.residency,"
-    " r.skills, r.volunteer_willing, b.name, u.name, d.room, c.name FROM residents r"
+    " r.skills, r.volunteer_willing, b.name, u.name, d.room, c.name, r.languages"
+    " FROM residents r"
     " LEFT JOIN dwellings d ON d.id = r.dwelling_id"
     " LEFT JOIN buildings b ON b.id = d.building_id LEFT JOIN units u ON u.id = d.unit_id"
     " LEFT JOIN compounds c ON c.id = b.compound_id"
@@ -80,6 +83,7 @@ enum field {
 	F_RESIDENCY,
 	F_SKILLS,
 	F_VOLUNTEER,
+	F_LANGUAGES,
 	F_COUNT,
 	F_NONE = -1,
 	F_IGNORE = -2,
@@ -88,6 +92,7 @@ enum field {
 static const char *const field_names[F_COUNT] = {
     "name",    "compound", "gender",  "birth_date", "id_number", "phone",     "building",         "unit",
     "room",    "address", "relation",   "residency", "skills",    "volunteer_willing",
+    "languages",
 };
 
 /* Headings as committees write them, compared after trimming and lower-casing
@@ -172,6 +177,14 @@ static const struct {
     {F_VOLUNTEER, "是否志愿者"},
     {F_VOLUNTEER, "volunteer"},
     {F_VOLUNTEER, "volunteer_willing"},
+    {F_LANGUAGES, "语言"},
+    {F_LANGUAGES, "方言"},
+    {F_LANGUAGES, "语言/方言"},
+    {F_LANGUAGES, "语言方言"},
+    {F_LANGUAGES, "会说的语言"},
+    {F_LANGUAGES, "languages"},
+    {F_LANGUAGES, "language"},
+    {F_LANGUAGES, "dialect"},
 };
 
 /* The export's headings: the first heading of each field. */
@@ -797,6 +810,7 @@ static int take_row(struct imp *im, struct prow *p, const struct csv_record *rec
 	in.id_number = v[F_ID];
 	in.phone = v[F_PHONE];
 	in.skills = v[F_SKILLS];
+	in.languages = v[F_LANGUAGES];
 	if ((v[F_GENDER] && conv_gender(&in.gender, v[F_GENDER], e) < 0) ||
 	    (v[F_RELATION] && conv_relation(&in.relation, v[F_RELATION], e) < 0) ||
 	    (v[F_RESIDENCY] && conv_residency(&in.residency, v[F_RESIDENCY], e) < 0) ||
@@ -808,7 +822,8 @@ static int take_row(struct imp *im, struct prow *p, const struct csv_record *rec
 	return resident_check(&p->in, &in, &im->a, e);
 }
 
-/* Binds the 12 columns from dwelling_id to volunteer_willing at idx. */
+/* Binds the 12 columns from dwelling_id to volunteer_willing at idx
+ * (languages is bound by the caller, after updated_at). */
 static int bind_row(struct stmt *st, int idx, const struct resident_input *r,
                     const struct seal_keyring *kr, struct arena *a, struct err *e)
 {
@@ -845,6 +860,8 @@ static int bind_row(struct stmt *st, int idx, const struct resident_input *r,
 	return 0;
 }
 
+#define OPTL(st, i, s) ((s) ? stmt_bind_text(st, i, s, SIZE_MAX) : stmt_bind_null(st, i))
+
 static bool same(const char *x, const char *y)
 {
 	return (!x && !y) || (x && y && !strcmp(x, y));
@@ -875,6 +892,7 @@ static int read_full(struct store *db, struct resident_input *r, int64_t communi
 	    .residency = T(7),
 	    .skills = T(8),
 	    .volunteer_willing = stmt_int(st, 9) ? 1 : 0,
+	    .languages = T(10),
 	};
 #undef T
 	if (!stmt_is_null(st, 4) && seal_decrypt(&r->id_number, NULL, kr, stmt_text(st, 4),
@@ -918,6 +936,8 @@ static int merge(struct resident_input *out, const struct resident_input *old,
 		m.skills = nw->skills;
 	if (has[F_VOLUNTEER])
 		m.volunteer_willing = nw->volunteer_willing;
+	if (has[F_LANGUAGES])
+		m.languages = nw->languages;
 	if (dw)
 		m.dwelling_id = nw->dwelling_id;
 	return resident_check(out, &m, a, e);
@@ -929,7 +949,8 @@ static bool differs(const struct resident_input *x, const struct resident_input 
 	       !same(x->gender, y->gender) || !same(x->birth_date, y->birth_date) ||
 	       !same(x->id_number, y->id_number) || !same(x->phone, y->phone) ||
 	       !same(x->relation, y->relation) || !same(x->residency, y->residency) ||
-	       !same(x->skills, y->skills) || x->volunteer_willing != y->volunteer_willing;
+	       !same(x->skills, y->skills) || x->volunteer_willing != y->volunteer_willing ||
+	       !same(x->languages, y->languages);
 }
 
 struct existing {
@@ -949,7 +970,7 @@ static int write_rows(struct imp *im, struct prow *rows, size_t n, const bool *h
 	size_t nex = 0, cap = 0;
 	struct stmt *st;
 	int s, rc = -1;
-	int64_t now = time_now();
+	int64_t now = time_now(), nid;
 
 	if (store_begin(im->db, e) < 0)
 		return -1;
@@ -1014,10 +1035,16 @@ static int write_rows(struct imp *im, struct prow *rows, size_t n, const bool *h
 					goto out;
 				}
 				stmt_bind_int(st, 13, now);
-				stmt_bind_int(st, 14, x->id);
-				stmt_bind_int(st, 15, im->community_id);
+				OPTL(st, 14, m.languages);
+				stmt_bind_int(st, 15, x->id);
+				stmt_bind_int(st, 16, im->community_id);
 				if (stmt_exec(st, e) < 0)
 					goto row_conflict;
+				/* the name index follows a new name (resident_grams.h) */
+				if (strcmp(m.name, old.name) &&
+				    resident_grams_set(im->db, im->community_id, x->id, m.name,
+				                       false, e) < 0)
+					goto out;
 				rep->updated++;
 			}
 		} else {
@@ -1030,8 +1057,17 @@ static int write_rows(struct imp *im, struct prow *rows, size_t n, const bool *h
 			}
 			stmt_bind_int(st, 14, now);
 			stmt_bind_int(st, 15, now);
-			if (stmt_exec(st, e) < 0)
+			OPTL(st, 16, r->languages);
+			if ((s = stmt_step(st, e)) != STORE_ROW) {
+				stmt_done(st);
+				if (s == STORE_DONE)
+					err_set(e, ERR_INTERNAL, NULL, "insert returned no id");
 				goto row_conflict;
+			}
+			nid = stmt_int(st, 0);
+			stmt_done(st);
+			if (resident_grams_set(im->db, im->community_id, nid, r->name, true, e) < 0)
+				goto out;
 			rep->added++;
 		}
 		progress(o, RIO_WRITING, i + 1, n, i + 1 == n);
@@ -1234,7 +1270,7 @@ static const char *zh_residency(const char *s)
 
 static const enum field export_fields[] = {
     F_NAME,     F_GENDER,   F_BIRTH,     F_ID,     F_PHONE,     F_COMPOUND, F_BUILDING,
-    F_UNIT,     F_ROOM,     F_RELATION,  F_RESIDENCY, F_SKILLS, F_VOLUNTEER,
+    F_UNIT,     F_ROOM,     F_RELATION,  F_RESIDENCY, F_SKILLS, F_VOLUNTEER, F_LANGUAGES,
 };
 #define NEXPORT (sizeof(export_fields) / sizeof(export_fields[0]))
 
@@ -1263,6 +1299,7 @@ static int export_row(const char **v, struct stmt *st, bool unmask, struct arena
 	v[10] = zh_residency(stmt_text(st, 6));
 	v[11] = arena_strdup(a, stmt_text(st, 7));
 	v[12] = stmt_int(st, 8) ? "是" : "否";
+	v[13] = arena_strdup(a, stmt_text(st, 13));
 	return 0;
 }
 

@@ -26,6 +26,7 @@ function field(label, input, hint) {
 function memberCard(ctx, m) {
   const phone = h('input', { type: 'tel', autocomplete: m.self ? 'tel' : 'off', maxlength: 32, placeholder: m.phone || '', dataset: { testid: 'me-phone' } });
   const skills = h('input', { type: 'text', maxlength: 200, value: m.skills || '', dataset: { testid: 'me-skills' } });
+  const languages = h('input', { type: 'text', maxlength: 100, value: m.languages || '', dataset: { testid: 'me-languages' } });
   const vol = h('input', { type: 'checkbox', dataset: { testid: 'me-volunteer' } });
   vol.checked = !!m.volunteer_willing;
   const name = h('input', { type: 'text', maxlength: 50, placeholder: m.name, dataset: { testid: 'me-name' } });
@@ -39,6 +40,7 @@ function memberCard(ctx, m) {
     const body = {};
     if (phone.value.trim()) body.phone = phone.value.trim();
     if (skills.value.trim() !== (m.skills || '')) body.skills = skills.value.trim();
+    if (languages.value.trim() !== (m.languages || '')) body.languages = languages.value.trim();
     if (vol.checked !== !!m.volunteer_willing) body.volunteer_willing = vol.checked;
     if (name.value.trim() && name.value.trim() !== m.name) body.name = name.value.trim();
     if (idn.value.trim()) body.id_number = idn.value.trim();
@@ -57,12 +59,14 @@ function memberCard(ctx, m) {
       h('dt', null, t('field.phone')), h('dd', { dataset: { testid: 'me-phone-value' } }, m.phone || '—'),
       h('dt', null, t('me.field.id_number')), h('dd', null, m.id_number || '—'),
       h('dt', null, t('me.relation')), h('dd', null, t(`me.relation.${m.relation}`)),
-      h('dt', null, t('me.skills')), h('dd', null, m.skills || '—')),
+      h('dt', null, t('me.skills')), h('dd', null, m.skills || '—'),
+      h('dt', null, t('me.languages')), h('dd', { dataset: { testid: 'me-languages-value' } }, m.languages || '—')),
     h('details', null,
       h('summary', { dataset: { testid: 'me-edit' } }, t('me.correct')),
       h('form', { class: 'stack', onsubmit: save },
         field(t('field.phone'), phone),
         field(t('me.skills'), skills),
+        field(t('me.languages'), languages),
         h('div', { class: 'field check' }, vol, h('label', { for: volId }, t('me.volunteer'))),
         h('p', { class: 'hint' }, t('me.request.hint')),
         field(t('me.field.name'), name),

@@ -49,6 +49,7 @@ export async function residentView(ctx) {
       ? h('a', { href: `#/communities/${cid}/dwellings/${r.dwelling_id}/residents`, dataset: { testid: 'resident-household' } }, where)
       : where),
     item('residents.skills', r.skills || t('resident.none'), 'resident-skills'),
+    item('residents.languages', r.languages || t('resident.none'), 'resident-languages'),
     item('residents.volunteer_willing', r.volunteer_willing ? t('resident.yes') : t('resident.no')));
 
   const section = h('section', { class: 'resident-page', dataset: { testid: 'resident-page' } },
@@ -113,7 +114,7 @@ function editForm(ctx, cid, community, url, r, book) {
     /* only what changed: the server checks the result as a whole */
     const body = {};
     const same = (a, b) => (a || '') === (b || '');
-    for (const k of ['name', 'relation', 'residency', 'skills', 'birth_date']) if (!same(v[k], r[k])) body[k] = v[k];
+    for (const k of ['name', 'relation', 'residency', 'skills', 'languages', 'birth_date']) if (!same(v[k], r[k])) body[k] = v[k];
     if (v.gender && v.gender !== r.gender) body.gender = v.gender;
     if (v.id_number) body.id_number = v.id_number;
     if (v.phone) body.phone = v.phone;

@@ -194,6 +194,7 @@ export function residentFields(testid, picker, r) {
     row('relation', select('relation', RELATIONS, 'relation', r ? r.relation : 'other')),
     row('residency', select('residency', RESIDENCIES, 'residency', r ? r.residency : 'huji')),
     row('skills', text('skills', r && r.skills, { maxlength: 200 }), t('residents.skills_hint')),
+    row('languages', text('languages', r && r.languages, { maxlength: 100 }), t('residents.languages_hint')),
     h('div', { class: 'field checkbox' },
       h('label', null, vol, ' ', t('residents.volunteer_willing'))),
     picker.node, pickerErr);
@@ -417,7 +418,7 @@ function addForm(ctx, cid, community) {
       return;
     }
     const body = { name: v.name, relation: v.relation, residency: v.residency, volunteer_willing: v.volunteer_willing };
-    for (const k of ['id_number', 'gender', 'birth_date', 'phone', 'skills']) if (v[k]) body[k] = v[k];
+    for (const k of ['id_number', 'gender', 'birth_date', 'phone', 'skills', 'languages']) if (v[k]) body[k] = v[k];
     if (v.dwelling_id) body.dwelling_id = v.dwelling_id;
     submit.disabled = true;
     try {
