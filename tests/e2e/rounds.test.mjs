@@ -60,11 +60,12 @@ test('a micro-fund round: open, propose, vote, close, and the resident reads the
 
   /* A resident and a volunteer propose projects. Neither may read the
      community structure: the navigation shows them their household, the
-     networks and the scenes they serve in, and they land on the micro-fund. */
+     networks, the scenes they serve in and the emergency pages, and they land
+     on the micro-fund. */
   const resident = await as('resident');
   await byTestId(resident, 'rounds-page').waitFor();
   assert.equal(await byTestId(resident, 'nav-structure').count(), 0, 'no structure link for a resident');
-  assert.deepEqual(await resident.locator('.pillar-name').allInnerTexts(), ['资源', '网络', '场景']);
+  assert.deepEqual(await resident.locator('.pillar-name').allInnerTexts(), ['资源', '网络', '场景', '领域']);
   assert.equal(await byTestId(resident, 'rounds-manage').count(), 0, 'a resident cannot open rounds');
   await byTestId(resident, 'round-card').filter({ hasText: title }).locator('[data-testid="round-link"]').click();
   await byTestId(resident, 'round-page').waitFor();
