@@ -185,26 +185,15 @@ out:
  */
 static int demo_link_resident(struct store *db, int64_t community, struct err *e)
 {
-	static const char sql[] =
-	    "SELECT o.resident_id FROM ownership_owners o JOIN residents r ON r.id = o.resident_id"
-	    " WHERE o.community_id = ? AND o.voter = 1 AND r.dwelling_id = o.dwelling_id"
-	    " AND r.relation = 'householder' ORDER BY o.dwelling_id LIMIT 1";
-	struct stmt *st = store_prepare(db, sql, e);
 	int64_t resident = 0, user = 0;
-	int rc;
-	if (!st)
+	if (ownership_voter_at_home(db, &resident, community, e) < 0)
 		return -1;
-	stmt_bind_int(st, 1, community);
-	if ((rc = stmt_step(st, e)) == STORE_ROW)
-		resident = stmt_int(st, 0);
-	stmt_done(st);
-	if (rc < 0 || !(st = store_prepare(db, "SELECT id FROM users WHERE username = 'resident'", e)))
-		return -1;
-	if ((rc = stmt_step(st, e)) == STORE_ROW)
-		user = stmt_int(st, 0);
-	stmt_done(st);
-	if (rc < 0)
-		return -1;
+	if (auth_user_find(db, &user, "resident", e) < 0) {
+		if (e->code != ERR_NOT_FOUND)
+			return -1;
+		err_clear(e);
+		user = 0;
+	}
 	if (!resident || !user)
 		return 0;
 	if (store_begin(db, e) < 0)

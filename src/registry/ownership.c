@@ -1123,3 +1123,21 @@ const struct migration ownership_migrations[] = {
 };
 const size_t ownership_migrations_n =
     sizeof(ownership_migrations) / sizeof(ownership_migrations[0]);
+
+int ownership_voter_at_home(struct store *db, int64_t *out, int64_t community_id, struct err *e)
+{
+	static const char sql[] =
+	    "SELECT o.resident_id FROM ownership_owners o JOIN residents r ON r.id = o.resident_id"
+	    " WHERE o.community_id = ? AND o.voter = 1 AND r.dwelling_id = o.dwelling_id"
+	    " AND r.relation = 'householder' ORDER BY o.dwelling_id LIMIT 1";
+	struct stmt *st = store_prepare(db, sql, e);
+	int rc;
+	*out = 0;
+	if (!st)
+		return -1;
+	stmt_bind_int(st, 1, community_id);
+	if ((rc = stmt_step(st, e)) == STORE_ROW)
+		*out = stmt_int(st, 0);
+	stmt_done(st);
+	return rc < 0 ? -1 : 0;
+}

@@ -220,6 +220,12 @@ int ownership_person_export(struct store *db, json_t *out, int64_t community_id,
  */
 int ownership_demo(struct store *db, int64_t community_id, struct err *e);
 
+/* The first householder (by dwelling id) who is the named voter of the
+ * dwelling they live in, for the demo's resident account; *out 0 when
+ * there is none. */
+int ownership_voter_at_home(struct store *db, int64_t *out, int64_t community_id,
+                            struct err *e);
+
 extern const struct migration ownership_migrations[];
 extern const size_t ownership_migrations_n;
 
